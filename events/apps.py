@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class EventsConfig(AppConfig):
+    """The knowledge base: places, actors, accords, events and the control log."""
+
+    name = "events"
+    verbose_name = "Knowledge base"

@@ -1,0 +1,152 @@
+"""Enumerations shared by models, filters, serializers and the NLP contract."""
+
+from django.db import models
+
+
+class PlaceKind(models.TextChoices):
+    POPULATED_PLACE = "populated_place", "Populated place"
+    ADMIN_AREA = "admin_area", "Administrative area"
+    COUNTRY = "country", "Country"
+    OTHER = "other", "Other"
+
+
+class ActorKind(models.TextChoices):
+    STATE_FORCES = "state_forces", "State forces"
+    REBEL_GROUP = "rebel_group", "Rebel or armed group"
+    MILITIA = "militia", "Militia"
+    FOREIGN_STATE = "foreign_state", "Foreign state"
+    INTERNATIONAL = "international", "International body"
+    CIVILIANS = "civilians", "Civilians"
+    OTHER = "other", "Other"
+
+
+class AccordKind(models.TextChoices):
+    CEASEFIRE = "ceasefire", "Ceasefire"
+    DE_ESCALATION = "de_escalation", "De-escalation agreement"
+    MEMORANDUM = "memorandum", "Memorandum"
+    PEACE_AGREEMENT = "peace_agreement", "Peace agreement"
+    OTHER = "other", "Other"
+
+
+class EventType(models.TextChoices):
+    CONTROL_CHANGE = "control_change", "Change of territorial control"
+    BATTLE = "battle", "Battle"
+    AIR_STRIKE = "air_strike", "Air strike"
+    SHELLING = "shelling", "Shelling"
+    SIEGE = "siege", "Siege or encirclement"
+    DISPLACEMENT = "displacement", "Displacement"
+    CASUALTIES = "casualties", "Casualties"
+    AGREEMENT = "agreement", "Agreement"
+    OTHER = "other", "Other"
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+class LocationPrecision(models.TextChoices):
+    """How closely the event's place is known (ACLED's geo_precision 1, 2, 3)."""
+
+    EXACT = "exact", "The place itself"
+    NEAR = "near", "Near the place"
+    REGION = "region", "Region (admin area)"
+    COUNTRY = "country", "Country"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class ReviewStatus(models.TextChoices):
+    EXTRACTED = "extracted", "Extracted (not reviewed)"
+    VERIFIED = "verified", "Verified"
+    REJECTED = "rejected", "Rejected"
+    MERGED = "merged", "Merged into another event"
+
+
+class ActorRole(models.TextChoices):
+    GAINS_CONTROL = "gains_control", "Gains control"
+    LOSES_CONTROL = "loses_control", "Loses control"
+    SUPPORTER = "supporter", "Supporter"
+    INITIATOR = "initiator", "Initiator"
+    TARGET = "target", "Target"
+    PARTY = "party", "Party"
+
+
+class AccordRelation(models.TextChoices):
+    VIOLATES = "violates", "Violates"
+    IMPLEMENTS = "implements", "Implements"
+    CONCERNS = "concerns", "Concerns"
+
+
+class EventOrigin(models.TextChoices):
+    PIPELINE = "pipeline", "Extraction pipeline"
+    IMPORT = "import", "Dataset import"
+    EDITOR = "editor", "Editor"
+
+
+class ControlState(models.TextChoices):
+    HELD = "held", "Held"
+    CONTESTED = "contested", "Contested"
+
+
+class ArticleStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    PROCESSING = "processing", "Processing"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Skipped (not extracted)"
+    DUPLICATE = "duplicate", "Duplicate"
+
+
+class ArticleOrigin(models.TextChoices):
+    FEED = "feed", "Feed"
+    URL = "url", "URL"
+    FILE = "file", "File"
+    TEXT = "text", "Pasted text"
+    IMPORT = "import", "Dataset import"
+
+
+class DuplicateKind(models.TextChoices):
+    EXACT = "exact", "Same text"
+    NEAR = "near", "Near-duplicate (syndicated copy)"
+
+
+class MentionKind(models.TextChoices):
+    PLACE = "place", "Place"
+    ACTOR = "actor", "Actor"
+    ACCORD = "accord", "Accord"
+    EVENT = "event", "Event sentence"
+
+
+class JobKind(models.TextChoices):
+    URL = "url", "URL"
+    TEXT = "text", "Text"
+    FILE = "file", "File"
+    FEED = "feed", "Feed"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class RevisionAction(models.TextChoices):
+    CREATE = "create", "Created"
+    UPDATE = "update", "Updated"
+    DELETE = "delete", "Deleted"
+    VERIFY = "verify", "Verified"
+    REJECT = "reject", "Rejected"
+    MERGE = "merge", "Merged"
+    SPLIT = "split", "Split"
+    REVERT = "revert", "Reverted"
+
+
+class RevisionVia(models.TextChoices):
+    EDITOR = "editor", "Editor (pages)"
+    API = "api", "API"
+    ADMIN = "admin", "Admin"
+    PIPELINE = "pipeline", "Pipeline"
+    IMPORT = "import", "Import"
+    COMMAND = "command", "Management command"

@@ -1,0 +1,28 @@
+"""The knowledge base's models, one module per area (NetBox layout)."""
+
+from .accords import Accord
+from .actors import Actor, ActorSupport
+from .articles import Article, Feed, IngestJob, Mention, Source
+from .control import ControlFlip
+from .events import EDITABLE_EVENT_FIELDS, Event, EventAccord, EventActor, Evidence
+from .history import Revision
+from .places import Place
+
+__all__ = [
+    "EDITABLE_EVENT_FIELDS",
+    "Accord",
+    "Actor",
+    "ActorSupport",
+    "Article",
+    "ControlFlip",
+    "Event",
+    "EventAccord",
+    "EventActor",
+    "Evidence",
+    "Feed",
+    "IngestJob",
+    "Mention",
+    "Place",
+    "Revision",
+    "Source",
+]

@@ -1,0 +1,53 @@
+"""Abstract bases shared by the knowledge base's models."""
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+from ingest.nlp.normalize import normalize_name
+
+
+class TimeStampedModel(models.Model):
+    """Adds creation and modification times."""
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class NamedWithAliasesModel(TimeStampedModel):
+    """A thing known by several names; ``search_names`` holds their normalised forms.
+
+    ``search_names`` is derived on save, so look-ups by any spelling are one indexed
+    ``search_names__contains=[key]`` away.
+    """
+
+    name = models.CharField(max_length=300)
+    aliases = ArrayField(models.CharField(max_length=300), default=list, blank=True)
+    search_names = ArrayField(models.CharField(max_length=300), default=list, blank=True,
+                              editable=False)
+
+    class Meta:
+        abstract = True
+
+    def all_names(self) -> list[str]:
+        return [self.name, *self.aliases]
+
+    def refresh_search_names(self) -> None:
+        keys = []
+        for name in self.all_names():
+            key = normalize_name(name)
+            if key and key not in keys:
+                keys.append(key)
+        self.search_names = keys
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_names()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_names" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_names"]
+        super().save(*args, **kwargs)
+
+    def __str__(self) -> str:
+        return self.name

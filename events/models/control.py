@@ -1,0 +1,52 @@
+"""The control log: one row per change of control or contest of a place.
+
+Rows are derived from events by ``events.services.control_log_sync`` in the same
+transaction that writes the event, and can be rebuilt from events at any time
+(``manage.py rebuild_control_log``). "Who held P on date D" is never stored: it is read
+from this log by ``ControlFlipQuerySet.holders_at``.
+"""
+
+from django.db import models
+from django.db.models import Q
+
+from events.choices import ControlState
+from events.querysets import ControlFlipQuerySet
+
+
+class ControlFlip(models.Model):
+    """A place changing hands (``held``) or being contested (siege, battle) from a date.
+
+    A held flip says ``actor`` controls the place from ``date`` until the next held
+    flip. A contested flip says the place is contested from ``date`` to ``end_date``
+    (open-ended for a siege: until the next change of control).
+    """
+
+    place = models.ForeignKey("events.Place", on_delete=models.CASCADE,
+                              related_name="control_flips")
+    date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=ControlState.choices)
+    actor = models.ForeignKey("events.Actor", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="control_flips",
+                              help_text="Holder from this date (held) or the attacker (contested).")
+    lost_by = models.ForeignKey("events.Actor", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+")
+    event = models.OneToOneField("events.Event", on_delete=models.CASCADE,
+                                 related_name="control_flip")
+    confidence = models.FloatField(default=0.5)
+
+    objects = ControlFlipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["place", "date", "id"]
+        indexes = [
+            # DISTINCT ON (place_id) ... ORDER BY place_id, date DESC walks this index.
+            models.Index(fields=["place", "-date", "-confidence", "-id"],
+                         name="flip_held_place_date", condition=Q(state="held")),
+            models.Index(fields=["place", "date"], name="flip_contested_place_date",
+                         condition=Q(state="contested")),
+            models.Index(fields=["actor", "date"], name="flip_actor_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.place} {self.state} by {self.actor} from {self.date}"

@@ -1,0 +1,54 @@
+"""QuerySets with the knowledge base's read logic, used by selectors."""
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from events.choices import ControlState, ReviewStatus
+
+
+class EventQuerySet(models.QuerySet):
+    def active(self):
+        """Events that count: not rejected and not merged into another."""
+        return self.filter(review_status__in=[ReviewStatus.EXTRACTED, ReviewStatus.VERIFIED])
+
+    def with_related(self):
+        return self.select_related("place", "merged_into").prefetch_related(
+            "event_actors__actor", "event_accords__accord", "evidence__article",
+        )
+
+
+class ControlFlipQuerySet(models.QuerySet):
+    def _contested_on(self, day: dt.date):
+        return self.model.objects.filter(state=ControlState.CONTESTED, date__lte=day).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=day)
+        )
+
+    def holders_at(self, day: dt.date):
+        """One row per place: the last held flip on or before ``day``.
+
+        Each row is annotated with ``contested``: whether a siege or battle that began
+        after the holder took the place is still going on on ``day``. DISTINCT ON over the
+        partial (place, date) index keeps this one query whatever the number of places.
+        """
+        contested = self._contested_on(day).filter(place=OuterRef("place"),
+                                                   date__gte=OuterRef("date"))
+        return (
+            self.filter(state=ControlState.HELD, date__lte=day)
+            .order_by("place_id", "-date", "-confidence", "-id")
+            .distinct("place_id")
+            .annotate(contested=Exists(contested))
+        )
+
+    def contested_without_holder_at(self, day: dt.date):
+        """Places contested on ``day`` for which no holder is known yet (one row each)."""
+        held_before = self.model.objects.filter(place=OuterRef("place"), state=ControlState.HELD,
+                                                date__lte=day)
+        return (
+            self.filter(state=ControlState.CONTESTED, date__lte=day)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+            .filter(~Exists(held_before))
+            .order_by("place_id", "-date", "-id")
+            .distinct("place_id")
+        )

@@ -1,0 +1,83 @@
+"""Revisions: the edit history every service writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.gis.geos import GEOSGeometry
+from django.db import models
+
+from events.choices import RevisionVia
+from events.models import Event, Revision
+
+
+def _jsonable(value):
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, GEOSGeometry):
+        return value.wkt
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def event_snapshot(event: Event) -> dict:
+    """An event as editors see it, actors and accords included, for history and revert."""
+    data = _field_snapshot(event)
+    data["actors"] = sorted([ea.actor_id, ea.role] for ea in event.event_actors.all())
+    data["accords"] = sorted([ea.accord_id, ea.relation] for ea in event.event_accords.all())
+    return data
+
+
+_SKIPPED_FIELDS = {"id", "created_at", "updated_at", "search_names", "search_vector"}
+
+
+def _field_snapshot(instance: models.Model) -> dict:
+    data = {}
+    opts = instance._meta
+    for f in opts.concrete_fields:
+        if f.name not in _SKIPPED_FIELDS:
+            data[f.attname] = _jsonable(f.value_from_object(instance))
+    for f in opts.many_to_many:
+        if f.remote_field.through._meta.auto_created and instance.pk:
+            data[f.name] = sorted(getattr(instance, f.name).values_list("pk", flat=True))
+    return data
+
+
+def snapshot(instance: models.Model) -> dict:
+    """The JSON-ready state of any editable object, as stored in its revisions."""
+    if isinstance(instance, Event):
+        return event_snapshot(instance)
+    return _field_snapshot(instance)
+
+
+def revision_record(*, instance: models.Model, action: str, via: str = RevisionVia.EDITOR,
+                    user=None, before: dict | None = None, after: dict | None = None,
+                    reason: str = "", pipeline_version: str = "") -> Revision:
+    """Write one revision for ``instance``; ``after`` defaults to its current state."""
+    if after is None:
+        after = snapshot(instance)
+    if user is not None and not user.is_authenticated:
+        user = None
+    return Revision.objects.create(
+        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
+        object_id=instance.pk,
+        object_repr=str(instance)[:300],
+        action=action,
+        user=user,
+        via=via,
+        pipeline_version=pipeline_version,
+        reason=reason,
+        before=before,
+        after=after,
+    )
+
+
+def revisions_for(instance: models.Model):
+    return (Revision.objects.filter(content_type=ContentType.objects.get_for_model(instance),
+                                    object_id=instance.pk)
+            .select_related("user").order_by("-created_at", "-id"))

@@ -1,0 +1,22 @@
+# The image for web, worker and beat (see docker-compose.yml).
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends gdal-bin libgdal-dev libgeos-c1v5 libproj25 postgresql-client \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY conflictkb conflictkb
+COPY events events
+COPY ingest ingest
+RUN pip install .
+COPY . .
+RUN SECRET_KEY=build-only DATABASE_URL=postgis://x:x@localhost/x CACHE_URL=locmem \
+    python manage.py collectstatic --no-input -v 0
+
+RUN useradd --create-home --uid 1000 ckb && chown -R ckb /app
+USER ckb
+EXPOSE 8000
+CMD ["gunicorn", "conflictkb.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60"]

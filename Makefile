@@ -15,7 +15,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 export DATABASE_URL REDIS_URL
 
-DEBIAN_PACKAGES := postgresql-15 postgresql-15-postgis-3 gdal-bin redis-server chromium fonts-dejavu-core
+DEBIAN_PACKAGES := postgresql-15 postgresql-15-postgis-3 gdal-bin redis-server chromium fonts-dejavu-core nodejs npm
 
 say = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
 
@@ -48,8 +48,16 @@ services: ## start PostgreSQL/PostGIS and Redis unless they already answer (idem
 	$(call say,Starting services)
 	@$(PY) -m conflictkb.services
 
+node_modules/.installed: package.json package-lock.json
+	$(call say,Installing front-end assets (npm ci: Leaflet, world borders))
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+.PHONY: assets
+assets: node_modules/.installed ## install the front-end assets the pages serve (no CDN)
+
 .PHONY: install
-install: system venv ## everything the product needs on this machine
+install: system venv assets ## everything the product needs on this machine
 
 .PHONY: setup
 setup: install services ## install, start services, migrate, load the gazetteer and the registry

@@ -14,6 +14,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789abcdef")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+# The container health check asks http://127.0.0.1:8000/health/ whatever the public name.
+ALLOWED_HOSTS += [h for h in ("127.0.0.1", "localhost") if h not in ALLOWED_HOSTS]
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_NAME = env_str("SITE_NAME", "ConflictKB")
 
@@ -34,6 +36,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "leaflet",
     "events",
     "ingest",
 ]
@@ -41,6 +44,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A forged session cookie (e.g. with a NUL byte) would crash the session query.
+    "events.api.authentication.MalformedSessionCookieMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -109,7 +114,13 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # Front-end assets from npm (package.json, `npm ci`), served by the site: no CDN.
+    ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
+    ("vendor/topojson", BASE_DIR / "node_modules" / "topojson-client" / "dist"),
+    ("vendor/world-atlas", BASE_DIR / "node_modules" / "world-atlas"),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -120,6 +131,7 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
@@ -151,9 +163,79 @@ FETCH_USER_AGENT = env_str("FETCH_USER_AGENT", "ConflictKB/0.1 (+https://github.
 # Hosts (IPs or names) that may be fetched although they are private or loopback.
 # Empty in production; the test suite sets it for its local HTTP server.
 FETCH_ALLOWED_PRIVATE_HOSTS = env_list("FETCH_ALLOWED_PRIVATE_HOSTS", [])
+# Ingestion tasks: hard time limits, and claims older than them count as abandoned
+# (their worker was killed), so requeue_stale hands the row to another worker.
+INGEST_JOB_TIME_LIMIT = env_int("INGEST_JOB_TIME_LIMIT", 120)
+INGEST_ARTICLE_TIME_LIMIT = env_int("INGEST_ARTICLE_TIME_LIMIT", 600)
+INGEST_JOB_STALE_SECONDS = env_int("INGEST_JOB_STALE_SECONDS", INGEST_JOB_TIME_LIMIT + 60)
+INGEST_ARTICLE_STALE_SECONDS = env_int("INGEST_ARTICLE_STALE_SECONDS",
+                                       INGEST_ARTICLE_TIME_LIMIT + 60)
+INGEST_REQUEUE_AFTER_SECONDS = env_int("INGEST_REQUEUE_AFTER_SECONDS", 300)
+INGEST_MAX_ATTEMPTS = env_int("INGEST_MAX_ATTEMPTS", 3)
+CELERY_BEAT_SCHEDULE = {
+    "poll-feeds": {"task": "ingest.tasks.poll_feeds", "schedule": 60.0},
+    "requeue-stale": {"task": "ingest.tasks.requeue_stale", "schedule": 120.0},
+}
 API_ALLOW_ANONYMOUS_READ = env_bool("API_ALLOW_ANONYMOUS_READ", True)
+# Requests per client: by user for signed-in clients, by IP address for anonymous ones.
+API_THROTTLE_RATES = {
+    "user": env_str("API_THROTTLE_USER", "5000/hour"),
+    "anon": env_str("API_THROTTLE_ANON", "1000/hour"),
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "events.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["events.api.permissions.ReadOrEditorPermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["events.api.throttling.UserThrottle",
+                                 "events.api.throttling.AnonThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "events.api.pagination.KBCursorPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "events.api.exceptions.exception_handler",
+    "PAGE_SIZE": 50,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ConflictKB API",
+    "DESCRIPTION": "Armed-conflict events extracted from the news: events, places, control of "
+                   "territory over time, actors, accords, articles and exports.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Swagger UI's files come from drf-spectacular-sidecar: the docs work with no internet.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The schema documents JSON; CSV and GeoJSON exports are described in the operations' text.
+    "RENDERER_WHITELIST": ["rest_framework.renderers.JSONRenderer"],
+    "ENUM_NAME_OVERRIDES": {
+        "PlaceKindEnum": "events.choices.PlaceKind",
+        "ActorKindEnum": "events.choices.ActorKind",
+        "AccordKindEnum": "events.choices.AccordKind",
+        "MentionKindEnum": "events.choices.MentionKind",
+        "JobKindEnum": "events.choices.JobKind",
+        "EventTypeEnum": "events.choices.EventType",
+        "EventOriginEnum": "events.choices.EventOrigin",
+        "ArticleOriginEnum": "events.choices.ArticleOrigin",
+        "ArticleStatusEnum": "events.choices.ArticleStatus",
+        "JobStatusEnum": "events.choices.JobStatus",
+    },
+}
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
+# django-leaflet (admin map widgets) ships Leaflet itself; its default OpenStreetMap tiles
+# would be fetched from the internet, so tiles come only from MAP_TILE_URL when it is set.
+LEAFLET_CONFIG = {
+    "TILES": ([("Map", MAP_TILE_URL, {"attribution": MAP_TILE_ATTRIBUTION})]
+              if MAP_TILE_URL else []),
+    "DEFAULT_CENTER": (35.0, 38.0),
+    "DEFAULT_ZOOM": 6,
+    "RESET_VIEW": False,
+}
 
 LOGGING = {
     "version": 1,
@@ -163,3 +245,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Debian 12 ships GDAL 3.6, which cannot block file/network access from spatial references;
+# the product never hands user-supplied spatial files or references to GDAL.
+SILENCED_SYSTEM_CHECKS = ["gis.W001"]

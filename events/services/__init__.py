@@ -1,5 +1,19 @@
 """Write functions: every change to the knowledge base goes through here (HackSoft style)."""
 
+from .acled import acled_import
+from .articles import (
+    article_claim,
+    article_create_from_clean,
+    article_mark_failed,
+    article_mark_skipped,
+    article_submit_file,
+    article_submit_text,
+    article_submit_url,
+    feed_submit,
+    job_claim,
+    job_fail,
+    job_finish,
+)
 from .control import control_log_rebuild, control_log_sync
 from .events import (
     event_correct,
@@ -10,9 +24,28 @@ from .events import (
     event_split,
     event_verify,
 )
+from .extraction import article_extract, article_extraction_save
+from .feeds import feed_poll
+from .gazetteer import gazetteer_load, gazetteer_load_cities500, gazetteer_load_dump
 from .history import revision_record, revisions_for, snapshot
+from .registry import registry_load
 
 __all__ = [
+    "article_claim",
+    "article_create_from_clean",
+    "article_mark_failed",
+    "article_mark_skipped",
+    "article_submit_file",
+    "article_submit_text",
+    "article_submit_url",
+    "feed_poll",
+    "feed_submit",
+    "job_claim",
+    "job_fail",
+    "job_finish",
+    "acled_import",
+    "article_extract",
+    "article_extraction_save",
     "control_log_rebuild",
     "control_log_sync",
     "event_correct",
@@ -22,6 +55,10 @@ __all__ = [
     "event_revert",
     "event_split",
     "event_verify",
+    "gazetteer_load",
+    "gazetteer_load_cities500",
+    "gazetteer_load_dump",
+    "registry_load",
     "revision_record",
     "revisions_for",
     "snapshot",

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from difflib import SequenceMatcher
 
-from .normalize import normalize_name
+from .normalize import form_of_key, normalize_name, translit_form
 from .types import GazetteerEntry
 
 # Alternate names longer than this are descriptions, not names a text would use.
@@ -27,6 +28,22 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+# A transliteration match must also look alike vowels included: the skeleton "ns" is
+# "Ein Issa" and "Anisa" alike, the forms "anasa" and "anas" are not the same name.
+MIN_FORM_RATIO = 0.8
+# Skeletons this short match too many names: their forms must be identical.
+_SHORT_SKELETON = 2
+# Without a country to hold them, only places known widely are matched by spelling.
+FUZZY_GLOBAL_POPULATION = 100_000
+
+
+def form_ratio(a: str, b: str) -> float:
+    """How alike two ``translit_form`` forms are, 0..1."""
+    if a == b:
+        return 1.0
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
 def name_keys(name: str) -> set[str]:
@@ -65,6 +82,7 @@ class Gazetteer:
     def __init__(self, entries: Iterable[GazetteerEntry]):
         self.entries: list[GazetteerEntry] = []
         index: dict[str, list[int]] = {}
+        skeletons: dict[str, list[int]] = {}
         for entry in entries:
             pos = len(self.entries)
             self.entries.append(entry)
@@ -80,8 +98,17 @@ class Gazetteer:
                     index[key] = [pos]
                 else:
                     bucket.append(pos)
+            for skeleton in {form_of_key(k).replace("a", "") for k in keys}:
+                if skeleton:
+                    bucket = skeletons.get(skeleton)
+                    if bucket is None:
+                        skeletons[skeleton] = [pos]
+                    else:
+                        bucket.append(pos)
         # Tuples are smaller than lists and nobody appends after the build.
         self._index: dict[str, tuple[int, ...]] = {k: tuple(v) for k, v in index.items()}
+        self._skeletons: dict[str, tuple[int, ...]] = {
+            k: tuple(v) for k, v in skeletons.items()}
         self._countries: dict[str, GazetteerEntry] = {
             e.country_code: e for e in self.entries if e.kind == "country"}
         self._admins: dict[tuple[str, str], GazetteerEntry] = {
@@ -117,6 +144,36 @@ class Gazetteer:
                 if pos not in seen:
                     seen.add(pos)
                     out.append(self.entries[pos])
+        return out
+
+    def lookup_translit(self, name: str, *, countries: Collection[str] = ()
+                        ) -> list[tuple[GazetteerEntry, float]]:
+        """Entries a name may be another romanisation of, with how alike the forms are.
+
+        A fallback for names ``lookup`` does not know: the same consonant skeleton, forms
+        at least ``MIN_FORM_RATIO`` alike (identical for short skeletons), and an entry in
+        one of ``countries``, or, when none is known, a country, an admin area or a big
+        place, which news spells in many ways without saying where it is.
+        """
+        form = translit_form(name)
+        skeleton = form.replace("a", "")
+        if len(form) < 4 or not skeleton:
+            return []
+        out: list[tuple[GazetteerEntry, float]] = []
+        for pos in self._skeletons.get(skeleton, ()):
+            entry = self.entries[pos]
+            if countries and entry.country_code not in countries:
+                continue
+            if not countries and entry.kind == "populated_place" and \
+                    entry.population < FUZZY_GLOBAL_POPULATION:
+                continue
+            best = 0.0
+            for other in {entry.name, entry.ascii_name, *entry.alternate_names}:
+                other_form = translit_form(other) if len(other) <= _MAX_NAME_LEN else ""
+                if other_form.replace("a", "") == skeleton:
+                    best = max(best, form_ratio(form, other_form))
+            if best >= 1.0 or (len(skeleton) > _SHORT_SKELETON and best >= MIN_FORM_RATIO):
+                out.append((entry, best))
         return out
 
     def country(self, country_code: str) -> GazetteerEntry | None:

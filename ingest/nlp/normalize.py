@@ -20,3 +20,51 @@ def normalize_name(value: str) -> str:
     stripped = _APOSTROPHES.sub("", stripped)
     stripped = _SEPARATORS.sub(" ", stripped.casefold())
     return stripped.strip()
+
+
+# -- transliteration-tolerant forms ----------------------------------------------------
+# News and GeoNames romanise Arabic (and Kurdish, Somali, Slavic) names differently:
+# "Ein Issa" / "‘Ayn ‘Īsá", "Abul Thohur" / "Abū az̧ Z̧uhūr", "Kfar" / "Kafr". The spellings
+# agree on the consonants far more than on the vowels, the article or doubled letters.
+
+# Articles and their sun-letter forms: written, dropped or glued at will.
+_TRANSLIT_ARTICLES = {"al", "el", "il", "ul", "as", "ash", "es", "esh", "az", "ez", "ad", "adh",
+                      "ed", "ar", "er", "an", "en", "at", "ath", "et", "the"}
+# "Abul" is "Abu al", "Abdul" is "Abd al": the glued article goes with the others.
+_CONTRACTIONS = {"abul": "abu", "abol": "abu", "abdul": "abd", "abdel": "abd", "abdal": "abd"}
+# One Arabic letter, several romanisations; ordered so digraphs go before their letters.
+_DIGRAPHS = (("kh", "x"), ("gh", "g"), ("sh", "s"), ("ch", "s"), ("th", "z"), ("dh", "z"),
+             ("dz", "z"), ("ph", "f"), ("ck", "k"), ("dj", "j"), ("q", "k"), ("c", "k"))
+# Semi-vowels count as vowels: "Ayn" / "Ein", "Sulayman" / "Sleiman", "Jowhar" / "Jawhar".
+_VOWELS = re.compile(r"[aeiouyw]+")
+_FINAL_H = re.compile(r"(?<=[aeiouyw])h\b")
+_DOUBLE = re.compile(r"([a-z])\1+")
+_LATIN = re.compile(r"[a-z ]+")
+
+
+def translit_form(value: str) -> str:
+    """A spelling-neutral form of a romanised name: no article, equivalent letters merged,
+    every vowel run one "a", doubled letters single, no spaces ("ein issa" -> "anasa").
+
+    Empty for names in other scripts, which have their own exact keys.
+    """
+    return form_of_key(normalize_name(value))
+
+
+def form_of_key(key: str) -> str:
+    """``translit_form`` of a name already normalised by ``normalize_name``."""
+    if not key or not _LATIN.fullmatch(key):
+        return ""
+    words = [_CONTRACTIONS.get(w, w) for w in key.split()]
+    kept = [w for w in words if w not in _TRANSLIT_ARTICLES]
+    text = " ".join(kept or words)
+    text = _FINAL_H.sub("", text)  # "-ah", "-eh": a written vowel, not a consonant
+    for old, new in _DIGRAPHS:
+        text = text.replace(old, new)
+    text = _VOWELS.sub("a", text).replace(" ", "")
+    return _DOUBLE.sub(r"\1", text)
+
+
+def translit_key(value: str) -> str:
+    """The consonant skeleton of ``translit_form``: the key fuzzy look-ups are indexed by."""
+    return translit_form(value).replace("a", "")

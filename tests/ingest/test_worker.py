@@ -1,0 +1,168 @@
+"""A real Celery worker against Redis and the test database: end to end, a lost message,
+and a worker killed in the middle of an article.
+
+The worker is a subprocess in its own process group, started with the test database's
+URL; rows are committed (transactional tests) so that it sees them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings as django_settings
+from django.db import connection
+from django.db.models import Count
+from django.utils import timezone
+
+from conflictkb.celery import app
+from events.choices import ArticleStatus, JobStatus
+from events.models import Article, Evidence, IngestJob, Mention
+from events.services.articles import article_submit_text, article_submit_url
+from ingest.tasks import requeue_stale
+
+from .pages import ARTICLE_PARAGRAPHS, OTHER_PARAGRAPHS, article_html
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+ROOT = Path(__file__).resolve().parents[2]
+CELERY = Path(sys.executable).with_name("celery")
+
+
+def wait_for(predicate, *, timeout: float, what: str, interval: float = 0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
+
+
+class Worker:
+    """A `celery worker` subprocess on the test database; stop() or kill() it."""
+
+    def __init__(self, log_path: Path):
+        self.name = f"ckbtest-{uuid.uuid4().hex[:8]}@localhost"
+        db = connection.settings_dict
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"postgis://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/"
+                            f"{db['NAME']}",
+            "REDIS_URL": django_settings.REDIS_URL,
+            "FETCH_ALLOWED_PRIVATE_HOSTS": "127.0.0.1",
+            # claims older than 2 s count as abandoned, so the test need not wait minutes
+            "INGEST_ARTICLE_STALE_SECONDS": "2",
+            "INGEST_JOB_STALE_SECONDS": "2",
+        }
+        self.log = log_path.open("w")
+        self.proc = subprocess.Popen(
+            [str(CELERY), "-A", "conflictkb", "worker", "-l", "info", "-c", "1", "-n", self.name,
+             "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+        wait_for(lambda: self.proc.poll() is not None or app.control.ping(
+            destination=[self.name], timeout=0.5), timeout=60, what="the worker to start",
+            interval=0.2)
+        assert self.proc.poll() is None, log_path.read_text()
+
+    def kill(self) -> None:
+        """SIGKILL the worker and its pool processes, as an OOM killer or a power cut would."""
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self.log.close()
+
+
+@pytest.fixture
+def broker():
+    """An empty queue on the tests' Redis database (leftovers of killed workers removed)."""
+    client = redis.Redis.from_url(django_settings.REDIS_URL)
+    client.delete("celery", "unacked", "unacked_index", "unacked_mutex")
+    yield client
+    client.delete("celery", "unacked", "unacked_index", "unacked_mutex")
+
+
+@pytest.fixture
+def start_worker(tmp_path, broker):
+    workers = []
+
+    def start() -> Worker:
+        workers.append(Worker(tmp_path / f"worker-{len(workers)}.log"))
+        return workers[-1]
+
+    yield start
+    for worker in workers:
+        worker.stop()
+
+
+def test_a_url_goes_through_the_worker_even_when_its_message_was_lost(
+        http_server, allow_local, broker, start_worker, settings):
+    url = http_server.add("/news/kafr-nabl", article_html())
+    job = article_submit_url(url=url)
+    # Redis loses the message (an outage, a flush): the job row is what counts.
+    broker.delete("celery")
+    job.refresh_from_db()
+    assert job.status == JobStatus.QUEUED
+    settings.INGEST_REQUEUE_AFTER_SECONDS = 0
+    time.sleep(0.01)
+    assert requeue_stale() == (1, 0)
+
+    start_worker()
+    wait_for(lambda: IngestJob.objects.filter(pk=job.pk, status=JobStatus.DONE).exists(),
+             timeout=60, what="the job")
+    job.refresh_from_db()
+    article = wait_for(lambda: Article.objects.filter(
+        pk=job.article_id).exclude(status__in=[ArticleStatus.QUEUED, ArticleStatus.PROCESSING])
+        .first(), timeout=240, what="the extraction")
+    assert article.title == "Government forces capture Kafr Nabl"
+    assert article.status == ArticleStatus.DONE, article.status_message
+    assert article.attempts == 1 and article.pipeline_version
+
+
+def test_a_worker_killed_mid_article_leaves_nothing_half_written_and_it_is_redone_once(
+        start_worker, settings):
+    settings.INGEST_ARTICLE_STALE_SECONDS = 2
+    # A long article keeps the worker busy long enough to be killed in the middle.
+    text = "\n\n".join((ARTICLE_PARAGRAPHS + OTHER_PARAGRAPHS) * 25)
+    job = article_submit_text(text=text, title="A long day in Idlib", published="2020-02-25")
+    first = start_worker()
+    article = wait_for(lambda: Article.objects.filter(jobs=job, status=ArticleStatus.PROCESSING)
+                       .first(), timeout=60, what="the worker to claim the article", interval=0.02)
+    first.kill()
+    article.refresh_from_db()
+    assert article.status == ArticleStatus.PROCESSING and article.attempts == 1
+    assert not Mention.objects.filter(article=article).exists()  # no half-written results
+    assert not Evidence.objects.filter(article=article).exists()
+
+    time.sleep(2.2)  # the claim is now older than the stale threshold
+    assert requeue_stale() == (0, 1)
+    start_worker()
+    wait_for(lambda: Article.objects.filter(pk=article.pk).exclude(
+        status__in=[ArticleStatus.QUEUED, ArticleStatus.PROCESSING]).exists(),
+        timeout=300, what="the second worker to finish the article", interval=0.2)
+    article.refresh_from_db()
+    assert article.status == ArticleStatus.DONE, article.status_message
+    assert article.attempts == 2
+    # one set of results: no mention or evidence row was written twice
+    mentions = Mention.objects.filter(article=article)
+    assert mentions.exists()
+    assert not mentions.values("kind", "start", "end", "event", "place", "actor", "accord") \
+        .annotate(n=Count("id")).filter(n__gt=1)
+    evidence = Evidence.objects.filter(article=article)
+    assert not evidence.values("event", "start", "end").annotate(n=Count("id")).filter(n__gt=1)
+    assert article.processed_at > timezone.now() - dt.timedelta(minutes=10)

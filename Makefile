@@ -15,7 +15,9 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 export DATABASE_URL REDIS_URL
 
-DEBIAN_PACKAGES := postgresql-15 postgresql-15-postgis-3 gdal-bin redis-server chromium fonts-dejavu-core nodejs npm
+DEBIAN_PACKAGES := postgresql-15 postgresql-15-postgis-3 gdal-bin redis-server chromium fonts-dejavu-core
+# Node.js/npm install the front-end assets; any npm will do (a NodeSource build bundles its own).
+NODE_PACKAGES := nodejs npm
 
 say = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
 
@@ -27,11 +29,12 @@ help: ## list the targets
 system: ## install the Debian packages that are missing (PostGIS, Redis, GDAL, Chromium)
 	$(call say,Checking Debian packages)
 	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing $(NODE_PACKAGES)"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -q; \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; \
-	else echo "all present: $(DEBIAN_PACKAGES)"; fi
+	else echo "all present: $(DEBIAN_PACKAGES) npm"; fi
 
 $(VENV)/.installed: pyproject.toml
 	$(call say,Installing Python packages into $(VENV))

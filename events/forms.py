@@ -1,20 +1,26 @@
-"""Forms of the pages: the map's filters and the editors' review, correction and submission.
+"""Forms of the pages: the map's filters, the editors' review, correction and submission,
+and the actor and accord editors.
 
 Forms only validate; the views hand their cleaned data to ``events.services``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from django import forms
 
 from events.choices import (
+    AccordKind,
     AccordRelation,
+    ActorKind,
     ActorRole,
     DatePrecision,
     EventType,
     LocationPrecision,
 )
-from events.models import Accord, Actor, Event, Place
+from events.models import Accord, Actor, ActorSupport, Event, Place
 
 ACTOR_ROWS_EXTRA = 2
 
@@ -179,3 +185,199 @@ class FeedForm(forms.Form):
     url = forms.URLField(max_length=2000, label="Feed URL (RSS or Atom)", assume_scheme="https")
     interval_minutes = forms.IntegerField(min_value=5, max_value=24 * 60, initial=60,
                                           label="Poll every (minutes)")
+
+
+BACKER_ROWS_EXTRA = 3
+GEONAMES_LINE = re.compile(r"^\s*(\d+)(?:\s|,|$)")
+
+
+def _date_field(**kwargs) -> forms.DateField:
+    return forms.DateField(required=False, input_formats=["%Y-%m-%d"],
+                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                           **kwargs)
+
+
+def _names_field(label: str) -> forms.CharField:
+    return forms.CharField(required=False, label=label, help_text="One per line.",
+                           widget=forms.Textarea(attrs={"rows": 4}))
+
+
+def _lines(value: str) -> list[str]:
+    return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+class ActorForm(forms.Form):
+    """An actor's fields, its names one per line, and its backers as (actor, from, to) rows.
+
+    ``actor`` is the actor being edited (None for a new one); its current backers fill
+    the first rows and a few empty rows follow for new ones.
+    """
+
+    name = forms.CharField(max_length=300)
+    kind = forms.ChoiceField(choices=ActorKind.choices, initial=ActorKind.OTHER)
+    country_code = forms.CharField(required=False, max_length=2, label="Country (ISO code)",
+                                   widget=forms.TextInput(attrs={"size": 3,
+                                                                 "placeholder": "SY"}))
+    parent = forms.ModelChoiceField(queryset=Actor.objects.order_by("name"), required=False,
+                                    label="Unit of", empty_label="—")
+    aliases = _names_field("Aliases")
+    acled_names = _names_field("ACLED names")
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    color = forms.CharField(required=False, max_length=7, label="Map colour (#rrggbb)",
+                            widget=forms.TextInput(attrs={"size": 8, "placeholder": "#1f77b4"}))
+    is_candidate = forms.BooleanField(required=False,
+                                      label="Still a candidate (not yet accepted)")
+    reason = forms.CharField(required=False, max_length=500, label="Why (for the history)")
+
+    def __init__(self, *args, actor: Actor | None = None, **kwargs):
+        self.actor = actor
+        links = (list(ActorSupport.objects.filter(supported=actor).select_related("supporter")
+                      .order_by("start_date", "supporter__name")) if actor else [])
+        initial = {}
+        if actor is not None:
+            initial = {"name": actor.name, "kind": actor.kind, "country_code": actor.country_code,
+                       "parent": actor.parent_id, "aliases": "\n".join(actor.aliases),
+                       "acled_names": "\n".join(actor.acled_names),
+                       "description": actor.description, "color": actor.color,
+                       "is_candidate": actor.is_candidate}
+        for i, link in enumerate(links):
+            initial[f"backer_{i}"] = link.supporter_id
+            initial[f"backer_start_{i}"] = link.start_date
+            initial[f"backer_end_{i}"] = link.end_date
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        others = Actor.objects.order_by("name")
+        if actor is None:
+            # A new actor is the editor's own, so never a pipeline candidate.
+            del self.fields["is_candidate"]
+        else:
+            others = others.exclude(pk=actor.pk)
+            self.fields["parent"].queryset = others
+        self.backer_rows = []
+        for i in range(len(links) + BACKER_ROWS_EXTRA):
+            self.fields[f"backer_{i}"] = forms.ModelChoiceField(
+                queryset=others, required=False, label=f"Backer {i + 1}", empty_label="—")
+            self.fields[f"backer_start_{i}"] = _date_field(label="From")
+            self.fields[f"backer_end_{i}"] = _date_field(label="Until")
+            self.backer_rows.append((f"backer_{i}", f"backer_start_{i}", f"backer_end_{i}"))
+
+    def clean(self):
+        data = super().clean()
+        seen = set()
+        for backer, start, end in self.backer_rows:
+            if not data.get(backer):
+                if data.get(start) or data.get(end):
+                    self.add_error(backer, "Choose the backer, or clear its dates.")
+                continue
+            if data.get(start) and data.get(end) and data[end] < data[start]:
+                self.add_error(end, "The end date is before the start date.")
+            key = (data[backer].pk, data.get(start))
+            if key in seen:
+                self.add_error(backer, "This backer is already listed from the same date.")
+            seen.add(key)
+        return data
+
+    def values(self) -> dict:
+        """The actor's fields as ``actor_create``/``actor_update`` take them."""
+        data = self.cleaned_data
+        values = {"name": data["name"], "kind": data["kind"],
+                  "country_code": data["country_code"], "parent": data["parent"],
+                  "aliases": _lines(data["aliases"]), "acled_names": _lines(data["acled_names"]),
+                  "description": data["description"], "color": data["color"]}
+        if "is_candidate" in self.fields:
+            values["is_candidate"] = data["is_candidate"]
+        return values
+
+    def backers(self) -> list[tuple[Actor, dt.date | None, dt.date | None]]:
+        """The filled backer rows, as ``actor_support_set`` takes them."""
+        data = self.cleaned_data
+        return [(data[b], data.get(s), data.get(e)) for b, s, e in self.backer_rows
+                if data.get(b)]
+
+
+class AccordForm(forms.Form):
+    """An accord's fields, its parties and guarantors, and covered places by GeoNames id."""
+
+    name = forms.CharField(max_length=300)
+    kind = forms.ChoiceField(choices=AccordKind.choices, initial=AccordKind.OTHER)
+    signed_date = _date_field(label="Signed")
+    start_date = _date_field(label="In force from")
+    end_date = _date_field(label="Until")
+    aliases = _names_field("Also called")
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    parties = forms.ModelMultipleChoiceField(
+        queryset=Actor.objects.order_by("name"), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="Hold Ctrl (⌘ on a Mac) to choose several.")
+    guarantors = forms.ModelMultipleChoiceField(
+        queryset=Actor.objects.order_by("name"), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}))
+    places = forms.CharField(
+        required=False, label="Places covered (GeoNames ids)",
+        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "172359 Saraqib"}),
+        help_text="One place a line, starting with its GeoNames id; the rest of the line is "
+                  "ignored. Find ids with the search page.")
+    is_candidate = forms.BooleanField(required=False,
+                                      label="Still a candidate (not yet accepted)")
+    reason = forms.CharField(required=False, max_length=500, label="Why (for the history)")
+
+    def __init__(self, *args, accord: Accord | None = None, **kwargs):
+        self.accord = accord
+        # Places without a GeoNames id cannot be written in the box; they are kept as they are.
+        self.kept_places = (list(accord.places.filter(geonames_id__isnull=True))
+                            if accord else [])
+        initial = {}
+        if accord is not None:
+            initial = {name: getattr(accord, name) for name in
+                       ("name", "kind", "signed_date", "start_date", "end_date", "description",
+                        "is_candidate")}
+            initial["aliases"] = "\n".join(accord.aliases)
+            initial["parties"] = list(accord.parties.values_list("pk", flat=True))
+            initial["guarantors"] = list(accord.guarantors.values_list("pk", flat=True))
+            initial["places"] = "\n".join(
+                f"{p.geonames_id} {p}" for p in
+                accord.places.filter(geonames_id__isnull=False).order_by("name"))
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        if accord is None:
+            del self.fields["is_candidate"]
+
+    def clean_places(self) -> list[Place]:
+        ids = []
+        for number, line in enumerate(self.cleaned_data["places"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            match = GEONAMES_LINE.match(line)
+            if match is None:
+                raise forms.ValidationError(
+                    f"Line {number} does not start with a GeoNames id: {line.strip()[:60]!r}.")
+            ids.append(int(match.group(1)))
+        places = list(Place.objects.filter(geonames_id__in=ids))
+        missing = sorted(set(ids) - {p.geonames_id for p in places})
+        if missing:
+            raise forms.ValidationError(
+                "Not in the gazetteer: GeoNames " + ", ".join(map(str, missing)) + ".")
+        return places + self.kept_places
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The end date is before the start date.")
+        return data
+
+    def values(self) -> dict:
+        """The accord's own fields, as ``accord_create``/``accord_update`` take them."""
+        data = self.cleaned_data
+        values = {name: data[name] for name in ("name", "kind", "signed_date", "start_date",
+                                                "end_date", "description")}
+        values["aliases"] = _lines(data["aliases"])
+        if "is_candidate" in self.fields:
+            values["is_candidate"] = data["is_candidate"]
+        return values
+
+    def relations(self) -> dict:
+        """Parties, guarantors and places, each the complete new list."""
+        data = self.cleaned_data
+        return {"parties": list(data["parties"]), "guarantors": list(data["guarantors"]),
+                "places": data["places"]}

@@ -1,6 +1,13 @@
 """Write functions: every change to the knowledge base goes through here (HackSoft style)."""
 
 from .acled import acled_import
+from .actors import (
+    accord_create,
+    accord_update,
+    actor_create,
+    actor_support_set,
+    actor_update,
+)
 from .articles import (
     article_claim,
     article_create_from_clean,
@@ -31,6 +38,11 @@ from .history import revision_record, revisions_for, snapshot
 from .registry import registry_load
 
 __all__ = [
+    "accord_create",
+    "accord_update",
+    "actor_create",
+    "actor_support_set",
+    "actor_update",
     "article_claim",
     "article_create_from_clean",
     "article_mark_failed",

@@ -125,7 +125,7 @@ class Extractor:
                 countries[hit.country_code] = countries.get(hit.country_code, 0.0) + 0.3
         exclude = {t for h in actor_hits for t in range(h.span.start, h.span.end)}
         exclude |= {t for s, _ in accord_spans for t in range(s.start, s.end)}
-        place_hits = self.places.find(doc, exclude=exclude)
+        place_hits = self.places.find(doc, exclude=exclude, countries=countries)
         for cc, vote in PlaceResolver.country_votes(place_hits).items():
             countries[cc] = countries.get(cc, 0.0) + vote
         self.places.resolve(doc, place_hits, countries)

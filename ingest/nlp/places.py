@@ -72,6 +72,7 @@ class PlaceHit:
     chosen: GazetteerEntry | None = None
     score: float = 0.0
     context: set[str] = field(default_factory=set)  # normalised names said beside it
+    fuzzy: bool = False  # found by another romanisation of the name, not the name itself
 
     @property
     def precision(self) -> str:
@@ -126,14 +127,16 @@ class PlaceResolver:
     def __init__(self, gazetteer: Gazetteer):
         self.gazetteer = gazetteer
 
-    def _lookup(self, doc: Doc, start: int, end: int) -> tuple[int, int, list[GazetteerEntry]]:
+    def _lookup(self, doc: Doc, start: int, end: int, countries: dict[str, float]
+                ) -> tuple[int, int, list[GazetteerEntry], bool]:
+        """(start, end, entries, fuzzy) of the place a token run names, if any."""
         start, end = _strip(doc, start, end)
         if start >= end:
-            return start, end, []
+            return start, end, [], False
         text = doc[start:end].text
         if normalize_name(text) in _STOP or len(text) < 3 or (
                 end - start == 1 and doc[start].lower_ in _PREFIXES):
-            return start, end, []
+            return start, end, [], False
         # An acronym ("SANA", "QSD") is not a place even when a place has it as a name.
         acronym = text.isupper() and len(text) <= 5
         entries = self.gazetteer.lookup(text)
@@ -141,7 +144,16 @@ class PlaceResolver:
             entries = [e for e in entries if e.kind == "country"
                        or normalize_name(e.name) == normalize_name(text)]
         if entries:
-            return start, end, entries
+            return start, end, entries, False
+        if not acronym:
+            # "Ein Issa" for "‘Ayn ‘Īsá": another romanisation of the whole run is more
+            # specific than a known word inside it, but only in the story's countries.
+            top = max(countries.values(), default=0.0)
+            local = {cc for cc, w in countries.items() if w >= 0.25 * top and w > 0}
+            matches = self.gazetteer.lookup_translit(text, countries=local)
+            if matches:
+                best = max(r for _, r in matches)
+                return start, end, [e for e, r in matches if r >= best - 0.05], True
         # "Ababi/Abebi", a longer run: fall back on its longest known sub-run.
         for size in range(end - start - 1, 0, -1):
             for s in range(start, end - size + 1):
@@ -152,11 +164,16 @@ class PlaceResolver:
                     continue
                 entries = self.gazetteer.lookup(sub.text, variants=False)
                 if entries:
-                    return s, s + size, entries
-        return start, end, []
+                    return s, s + size, entries, False
+        return start, end, [], False
 
-    def find(self, doc: Doc, *, exclude: set[int]) -> list[PlaceHit]:
-        """Place mentions of ``doc``; tokens in ``exclude`` (actors, accords) are skipped."""
+    def find(self, doc: Doc, *, exclude: set[int],
+             countries: dict[str, float] | None = None) -> list[PlaceHit]:
+        """Place mentions of ``doc``; tokens in ``exclude`` (actors, accords) are skipped.
+
+        ``countries`` (what the text says it is about so far) bounds the places matched
+        by another romanisation of their name.
+        """
         hits: dict[tuple[int, int], PlaceHit] = {}
         taken: set[int] = set()
         runs = sorted(_runs(doc), key=lambda r: (not r[2], r[0] - r[1]))
@@ -166,12 +183,12 @@ class PlaceResolver:
             if any(doc[t].ent_type_ in ("DATE", "TIME", "CARDINAL", "MONEY", "PERCENT")
                    for t in range(start, end)):
                 continue
-            s, e, entries = self._lookup(doc, start, end)
+            s, e, entries, fuzzy = self._lookup(doc, start, end, countries or {})
             if not entries or any(t in taken for t in range(s, e)):
                 continue
             span = doc[s:e]
             hits[(s, e)] = PlaceHit(s, e, span.start_char, span.end_char, span.text, entries,
-                                    strong)
+                                    strong, fuzzy=fuzzy)
             taken.update(range(s, e))
         return sorted(hits.values(), key=lambda h: h.start)
 
@@ -225,6 +242,9 @@ class PlaceResolver:
                         d = min(haversine_km(entry.lat, entry.lon, a.lat, a.lon) for a in anchors
                                 if a is not entry) if any(a is not entry for a in anchors) else 1e9
                         score += 1.5 if d < 60 else 0.8 if d < 200 else 0.0
+                    if hit.fuzzy:
+                        # Another spelling is weaker evidence than the name itself.
+                        score -= 1.0
                     if score > best_score:
                         best, best_score = entry, score
                 hit.chosen, hit.score = best, best_score

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from events import views
+from events.views import registry_edit
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,8 +14,15 @@ urlpatterns = [
     path("places/lookup.json", views.place_lookup, name="place_lookup"),
     path("places/<int:pk>/", views.place_detail, name="place_detail"),
     path("places/<int:pk>/card/", views.place_card, name="place_card"),
+    # The fixed paths come before the slugs they would otherwise be taken for.
+    path("actors/new/", registry_edit.actor_create, name="actor_create"),
+    path("actors/candidates/", registry_edit.actor_candidates, name="actor_candidates"),
     path("actors/<slug:slug>/", views.actor_detail, name="actor_detail"),
+    path("actors/<slug:slug>/edit/", registry_edit.actor_edit, name="actor_edit"),
+    path("actors/<slug:slug>/accept/", registry_edit.actor_accept, name="actor_accept"),
+    path("accords/new/", registry_edit.accord_create, name="accord_create"),
     path("accords/<slug:slug>/", views.accord_detail, name="accord_detail"),
+    path("accords/<slug:slug>/edit/", registry_edit.accord_edit, name="accord_edit"),
     path("events/", views.event_list, name="event_list"),
     path("events/<int:pk>/", views.event_detail, name="event_detail"),
     path("events/<int:pk>/revert/<int:revision_id>/", views.event_revert, name="event_revert"),

@@ -81,7 +81,7 @@ def _ingest_worker(args):
     version = pipeline_version()
     started = time.perf_counter()
     articles = []
-    for doc_id, text, published in texts:
+    for _doc_id, text, published in texts:
         clean = clean_text(text)
         article = article_create_from_clean(clean=clean, origin=ArticleOrigin.TEXT,
                                             options={"published": published})

@@ -85,8 +85,8 @@ def ensure_postgres(url: str) -> None:
     if psql(f"SELECT 1 FROM pg_database WHERE datname = '{dbname}'") != "1":
         say(f"creating database {dbname}")
         psql(f"CREATE DATABASE \"{dbname}\" OWNER \"{user}\"")
-    run(as_postgres(["psql", "-XAtq", "-d", dbname, "-c", "CREATE EXTENSION IF NOT EXISTS postgis"]),
-        capture_output=True)
+    run(as_postgres(["psql", "-XAtq", "-d", dbname, "-c",
+                     "CREATE EXTENSION IF NOT EXISTS postgis"]), capture_output=True)
     say(f"database {dbname} ready with PostGIS")
 
 

@@ -31,6 +31,16 @@ class NamedWithAliasesModel(TimeStampedModel):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_names()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_names" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_names"]
+        super().save(*args, **kwargs)
+
     def all_names(self) -> list[str]:
         return [self.name, *self.aliases]
 
@@ -41,13 +51,3 @@ class NamedWithAliasesModel(TimeStampedModel):
             if key and key not in keys:
                 keys.append(key)
         self.search_names = keys
-
-    def save(self, *args, **kwargs):
-        self.refresh_search_names()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "search_names" not in update_fields:
-            kwargs["update_fields"] = [*update_fields, "search_names"]
-        super().save(*args, **kwargs)
-
-    def __str__(self) -> str:
-        return self.name

@@ -72,8 +72,9 @@ class Event(TimeStampedModel):
         constraints = [
             models.CheckConstraint(condition=Q(confidence__gte=0) & Q(confidence__lte=1),
                                    name="event_confidence_range"),
-            models.CheckConstraint(condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("date")),
-                                   name="event_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("date")),
+                name="event_end_after_start"),
         ]
 
     def __str__(self) -> str:
@@ -99,7 +100,8 @@ class EventActor(models.Model):
     class Meta:
         ordering = ["event", "role", "actor__name"]
         constraints = [
-            models.UniqueConstraint(fields=["event", "actor", "role"], name="event_actor_role_unique"),
+            models.UniqueConstraint(fields=["event", "actor", "role"],
+                                    name="event_actor_role_unique"),
         ]
         indexes = [models.Index(fields=["actor", "role"], name="event_actor_role")]
 

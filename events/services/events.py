@@ -249,7 +249,7 @@ def event_revert(*, event: Event, revision: Revision, user=None, via: str = Revi
                                     for a, r in state.get("accords", []))
     _refresh(event)
     control_log_sync(event=event)
+    default_reason = f"reverted to the version of {revision.created_at:%Y-%m-%d %H:%M}"
     revision_record(instance=event, action=RevisionAction.REVERT, via=via, user=user,
-                    before=before, after=event_snapshot(event),
-                    reason=reason or f"reverted to the version of {revision.created_at:%Y-%m-%d %H:%M}")
+                    before=before, after=event_snapshot(event), reason=reason or default_reason)
     return event

@@ -127,9 +127,13 @@ def test_correcting_the_place_moves_the_change_of_control(timeline):
 
 def test_rebuild_gives_the_same_answers(timeline):
     town = timeline[0]
-    before = [(s.actor, s.contested, s.since) for s in selectors.place_control_at(date=D(2020, 3, 2))]
+    def answers():
+        return [(s.actor, s.contested, s.since)
+                for s in selectors.place_control_at(date=D(2020, 3, 2))]
+
+    before = answers()
     assert services.control_log_rebuild() == 5
-    after = [(s.actor, s.contested, s.since) for s in selectors.place_control_at(date=D(2020, 3, 2))]
+    after = answers()
     assert before == after and holder(town, D(2020, 3, 2)).contested
 
 

@@ -87,6 +87,8 @@ run: demo ## the product: web on http://$(HOST):$(PORT), a Celery worker and bea
 
 .PHONY: test
 test: setup ## the whole test suite, against real PostGIS, Redis, Celery, spaCy and Chromium
+	$(call say,Checking the code with ruff)
+	$(VENV)/bin/ruff check .
 	$(call say,Running the test suite)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import charset_normalizer
 
+from ingest.nlp.dates import iso_date
 from ingest.nlp.language import detect_language
 
 from .errors import IngestError
@@ -189,13 +190,6 @@ def _with_language(article: CleanArticle) -> CleanArticle:
     return article
 
 
-def _parse_date(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
 
 
 def clean_text(text: str, *, title: str = "") -> CleanArticle:
@@ -221,7 +215,7 @@ def clean_html(html: str, *, url: str = "") -> CleanArticle:
     article = CleanArticle(
         text=text,
         title=(document.title or "")[:1000],
-        published=_parse_date(document.date),
+        published=iso_date(document.date),
         author=(document.author or "")[:300],
         sitename=(document.sitename or "")[:200],
         canonical_url=document.url or "",

@@ -16,7 +16,6 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from events.choices import (
     AccordKind,
@@ -44,6 +43,7 @@ from events.models import (
     Place,
     Revision,
 )
+from ingest.nlp.dates import iso_date
 from ingest.nlp.normalize import normalize_name
 from ingest.nlp.types import DocumentResult, EventPlace, ExtractedEvent
 
@@ -51,6 +51,7 @@ from .control import control_log_sync
 from .events import _set_accords, _set_actors, _validate, event_create
 from .history import event_snapshot, revision_record
 from .matching import event_find_match, event_survivor, lock_match_key
+from .registry import unique_slug
 
 # Reports of one event by different outlets disagree on the date by a day or two.
 DEFAULT_MATCH_DAYS = 2
@@ -92,34 +93,17 @@ def article_extract(*, article: Article, extractor=None) -> ExtractionSummary:
                                    pipeline_version=pipeline_version())
 
 
-def _unique_slug(model, name: str) -> str:
-    base = (slugify(name) or "item")[:100]
-    slug, n = base, 1
-    while model.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
-
-
 def _create_candidate(model, name: str, values: dict):
     """A new candidate actor or accord; another worker may create the same one meanwhile."""
     name = name[:300]
     try:
         with transaction.atomic():
-            obj = model(name=name, slug=_unique_slug(model, name), is_candidate=True, **values)
+            slug = unique_slug(model=model, name=name, fallback=model.__name__.lower())
+            obj = model(name=name, slug=slug, is_candidate=True, **values)
             obj.save()
             return obj
     except IntegrityError:
         return model.objects.get(name=name)
-
-
-def _parse_date(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
 
 
 def _count(value) -> int | None:
@@ -191,7 +175,7 @@ class _Resolver:
                           .order_by("is_candidate", "pk").first()) if key else None
             if accord is None:
                 accord = _create_candidate(Accord, name, {
-                    "kind": AccordKind.OTHER, "signed_date": _parse_date(date),
+                    "kind": AccordKind.OTHER, "signed_date": iso_date(date),
                     "description": f"Proposed by the pipeline from article {self.article.pk}."})
                 revision_record(instance=accord, action=RevisionAction.CREATE,
                                 via=RevisionVia.PIPELINE, pipeline_version=self.pipeline_version,
@@ -221,8 +205,8 @@ def _plan(ev: ExtractedEvent, resolver: _Resolver, published: dt.date,
           pipeline_version: str) -> PlannedEvent | None:
     if ev.type not in EventType.values:
         return None
-    date = _parse_date(ev.date) or published
-    end_date = _parse_date(ev.end_date)
+    date = iso_date(ev.date) or published
+    end_date = iso_date(ev.end_date)
     if end_date is not None and end_date < date:
         end_date = None
     place = resolver.event_place(ev.place)

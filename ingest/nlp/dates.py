@@ -152,3 +152,13 @@ def parse_date_text(text: str, published: dt.date | None = None) -> dt.date | No
         settings["RELATIVE_BASE"] = base
     value = dateparser.parse(text, languages=["en"], settings=settings)
     return value.date() if value else None
+
+
+def iso_date(value: str | None) -> dt.date | None:
+    """The date at the start of an ISO string ("2020-02-06", "2020-02-06T10:00"), or None."""
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None

@@ -132,6 +132,20 @@ def main(argv: list[str] | None = None) -> int:
     _setup_django()
     model = settings.SPACY_MODEL
     texts = load_texts(args.data, args.corpus)
+    from ingest.clean import CleanError, clean_text
+
+    def accepted(text):
+        try:
+            clean_text(text)
+        except CleanError:
+            return False
+        return True
+
+    refused = [doc_id for doc_id, text, _ in texts if not accepted(text)]
+    texts = [t for t in texts if t[0] not in refused]
+    if refused:
+        print(f"{len(refused)} texts are too short to be ingested as articles; "
+              "both sides run without them")
     words = sum(len(t.split()) for _, t, _ in texts)
     print(f"{len(texts)} documents, {words} words; model {model}")
     print(f"{'processes':>9}  {'bare spaCy docs/s':>17}  {'words/s':>8}  "

@@ -361,12 +361,16 @@ def article_extraction_save(*, article: Article, result: DocumentResult, pipelin
 
     kept_evidence: set[int] = set()
     touched: dict[int, Event] = {}
-    for ev in result.events:
-        plan = _plan(ev, resolver, published, pipeline_version)
-        if plan is None:
-            continue
+    planned = [(ev, _plan(ev, resolver, published, pipeline_version)) for ev in result.events]
+    planned = [(ev, plan) for ev, plan in planned if plan is not None]
+    # Every lock up front and in one global order: two workers saving articles about the
+    # same places would otherwise each hold one lock and wait for the other's (deadlock).
+    for event_type, place_id in sorted({
+            (plan.values["type"], plan.values["place"].pk if plan.values["place"] else 0)
+            for _, plan in planned}):
+        lock_match_key(event_type=event_type, place_id=place_id)
+    for ev, plan in planned:
         place = plan.values["place"]
-        lock_match_key(event_type=plan.values["type"], place_id=place.pk if place else 0)
         key = (ev.evidence.start, ev.evidence.end, ev.type)
         event = None
         olds = by_span.get(key, [])

@@ -32,9 +32,9 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 # A transliteration match must also look alike vowels included: the skeleton "ns" is
 # "Ein Issa" and "Anisa" alike, the forms "anasa" and "anas" are not the same name.
-MIN_FORM_RATIO = 0.8
+MIN_FORM_RATIO = 0.88
 # Skeletons this short match too many names: their forms must be identical.
-_SHORT_SKELETON = 2
+_SHORT_SKELETON = 3
 # Without a country to hold them, only places known widely are matched by spelling.
 FUZZY_GLOBAL_POPULATION = 100_000
 
@@ -98,7 +98,11 @@ class Gazetteer:
                     index[key] = [pos]
                 else:
                     bucket.append(pos)
-            for skeleton in {form_of_key(k).replace("a", "") for k in keys}:
+            # Spelling variants are matched against the entry's own romanisation only:
+            # alternate names hold exonyms and other languages' spellings, a noisy lot.
+            # (form_of_key drops the articles itself.)
+            own = {normalize_name(entry.name), normalize_name(entry.ascii_name)}
+            for skeleton in {form_of_key(k).replace("a", "") for k in own}:
                 if skeleton:
                     bucket = skeletons.get(skeleton)
                     if bucket is None:
@@ -168,8 +172,8 @@ class Gazetteer:
                     entry.population < FUZZY_GLOBAL_POPULATION:
                 continue
             best = 0.0
-            for other in {entry.name, entry.ascii_name, *entry.alternate_names}:
-                other_form = translit_form(other) if len(other) <= _MAX_NAME_LEN else ""
+            for other in {entry.name, entry.ascii_name}:
+                other_form = translit_form(other)
                 if other_form.replace("a", "") == skeleton:
                     best = max(best, form_ratio(form, other_form))
             if best >= 1.0 or (len(skeleton) > _SHORT_SKELETON and best >= MIN_FORM_RATIO):

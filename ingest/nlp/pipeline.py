@@ -24,6 +24,7 @@ from .dates import DateMention, find_dates, sentence_date
 from .events import Trigger, control_triggers, is_passive, other_triggers, violated_accords
 from .gazetteer import Gazetteer
 from .language import detect_language
+from .normalize import normalize_name
 from .places import PlaceHit, PlaceResolver
 from .types import (
     AccordMention,
@@ -47,6 +48,19 @@ _SIGNING = re.compile(r"\b(sign|signed|signing|conclu|agreed|reached|meeting|sum
                       re.I)
 _NEAR = {"countryside", "near", "outskirts", "vicinity", "around", "west", "east", "north",
          "south", "outside"}
+
+
+# Words between a verb's object and the place that is that object ("the village of X").
+_NAMING = {"the", "village", "villages", "town", "city", "of", "area", "key", "strategic",
+           "neighbourhood", "neighborhood", "district", "hill", "camp", "base"}
+
+
+def _is_capital_namesake(hit: PlaceHit) -> bool:
+    """A town sharing its province's name ("Idlib", "Al Hasakeh"): news naming it beside a
+    village most often means the province."""
+    entry = hit.chosen
+    return entry is not None and bool(entry.admin1_name) and normalize_name(
+        entry.name).removeprefix("al ") == normalize_name(entry.admin1_name).removeprefix("al ")
 
 
 @Language.component("ckb_line_sentences")
@@ -145,6 +159,8 @@ class Extractor:
         token_actor = {t: h for h in actor_hits for t in range(h.span.start, h.span.end)}
         previous: DateMention | None = None
         events: list[ExtractedEvent] = []
+        # The place the story was last at: "... in Dobryanka. The village was liberated".
+        last_place: PlaceHit | None = None
         for sent in doc.sents:
             if not sent.text.strip():
                 continue
@@ -159,8 +175,17 @@ class Extractor:
             sent_accords = [a for a in result.accords
                             if sent.start_char <= a.start < sent.end_char]
             for trig in triggers:
-                events.append(self._event(trig, sent, when, published, token_place,
-                                          token_actor, sent_accords))
+                event = self._event(trig, sent, when, published, token_place, token_actor,
+                                    sent_accords, last_place)
+                events.append(event)
+                if event.place is not None:
+                    last_place = next((h for h in place_hits
+                                       if h.chosen.geonames_id == event.place.geonames_id
+                                       and h.chosen.name == event.place.name), last_place)
+            sent_hits = [token_place[t.i] for t in sent if t.i in token_place]
+            if sent_hits and not any(e.place for e in events[len(events) - len(triggers):]):
+                populated = [h for h in sent_hits if h.chosen.kind == "populated_place"]
+                last_place = (populated or sent_hits)[0]
             if sent_accords and _SIGNING.search(sent.text):
                 for acc in sent_accords:
                     events.append(ExtractedEvent(
@@ -223,13 +248,19 @@ class Extractor:
 
     def _event(self, trig: Trigger, sent: Span, when: DateMention | None,
                published: dt.date | None, token_place: dict[int, PlaceHit],
-               token_actor: dict[int, ActorHit], accords: list[AccordMention]
-               ) -> ExtractedEvent:
+               token_actor: dict[int, ActorHit], accords: list[AccordMention],
+               last_place: PlaceHit | None = None) -> ExtractedEvent:
         place, precision = self._event_place(trig, sent, token_place)
         actors = self._event_actors(trig, sent, token_actor)
         confidence = trig.confidence
-        if place is None:
+        if place is None and last_place is not None:
+            # A sentence naming no place goes on about the place said before it.
+            place, precision = last_place, last_place.precision
+            confidence -= 0.1
+        elif place is None:
             confidence -= 0.2
+        if place is not None and place.fuzzy:
+            confidence -= 0.1
         if when is not None:
             date, date_precision = when.date.isoformat(), when.precision
         elif published is not None:
@@ -260,13 +291,19 @@ class Extractor:
         def first(tokens) -> PlaceHit | None:
             hits = [token_place[t.i] for t in tokens if t.i in token_place]
             populated = [h for h in hits if h.chosen.kind == "populated_place"]
-            return (populated or hits or [None])[0]
+            # "Dardara in Al Hasakeh countryside" with Dardara unknown: a town named beside
+            # it says more than the province's namesake capital.
+            specific = [h for h in populated if not _is_capital_namesake(h)]
+            return (specific or populated or hits or [None])[0]
 
         for head in trig.target:
             hit = first(sorted(head.subtree, key=lambda t: t.i))
             if hit is not None:
                 near = any(doc_tok.lower_ in _NEAR for doc_tok in
                            sent.doc[max(sent.start, hit.start - 4):hit.start])
+                # The place is not the target itself but one named beside it.
+                near = near or not (hit.start <= head.i < hit.end or all(
+                    t.lower_ in _NAMING for t in sent.doc[min(head.i + 1, hit.start):hit.start]))
                 return hit, "near" if near and hit.precision == "exact" else hit.precision
         verb = trig.token
         for prep in verb.children:

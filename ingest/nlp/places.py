@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
-from .gazetteer import Gazetteer, haversine_km
-from .normalize import normalize_name
+from .gazetteer import FUZZY_GLOBAL_POPULATION, Gazetteer, haversine_km
+from .normalize import normalize_name, translit_key
 from .types import GazetteerEntry
 
 _NER_LABELS = {"GPE", "LOC", "FAC"}
@@ -56,6 +56,37 @@ _MAX_RUN = 5
 _CONTAINER_WORDS = {"in", "of", "the", ",", "(", "near", "western", "eastern", "northern",
                     "southern", "north", "south", "east", "west", "rural", "northwestern",
                     "northeastern", "southwestern", "southeastern"}
+
+
+# A place found by another spelling of its name must lie this close to a place the
+# text names unambiguously (or share its admin area).
+_TRANSLIT_NEAR_KM = 60.0
+# With no such place named, the consonants alone must say more than a short name does.
+_TRANSLIT_ALONE_SKELETON = 4
+
+
+def _is_acronym(text: str) -> bool:
+    return text.isupper() and len(text) <= 5
+
+
+def _anchors(hits: list[PlaceHit], local: set[str]) -> list[GazetteerEntry]:
+    """Where the places a text names unambiguously may be (in the story's countries)."""
+    out: list[GazetteerEntry] = []
+    for hit in hits:
+        here = [e for e in hit.candidates if not local or e.country_code in local]
+        if len(here) <= 3:
+            out += here
+    return out
+
+
+def _near(anchors: list[GazetteerEntry], entries: list[GazetteerEntry]
+          ) -> list[GazetteerEntry]:
+    """The entries in an anchor's admin area or close to one; all of them without anchors."""
+    if not anchors:
+        return entries
+    admins = {(a.country_code, a.admin1_name) for a in anchors if a.admin1_name}
+    return [e for e in entries if (e.country_code, e.admin1_name) in admins or any(
+        haversine_km(e.lat, e.lon, a.lat, a.lon) <= _TRANSLIT_NEAR_KM for a in anchors)]
 
 
 @dataclass(slots=True)
@@ -127,34 +158,27 @@ class PlaceResolver:
     def __init__(self, gazetteer: Gazetteer):
         self.gazetteer = gazetteer
 
-    def _lookup(self, doc: Doc, start: int, end: int, countries: dict[str, float]
-                ) -> tuple[int, int, list[GazetteerEntry], bool]:
-        """(start, end, entries, fuzzy) of the place a token run names, if any."""
+    def _exact(self, doc: Doc, start: int, end: int
+               ) -> tuple[int, int, list[GazetteerEntry] | None]:
+        """(start, end, entries) of a token run looked up as written; entries None when
+        the run cannot be a place name at all."""
         start, end = _strip(doc, start, end)
         if start >= end:
-            return start, end, [], False
+            return start, end, None
         text = doc[start:end].text
         if normalize_name(text) in _STOP or len(text) < 3 or (
                 end - start == 1 and doc[start].lower_ in _PREFIXES):
-            return start, end, [], False
-        # An acronym ("SANA", "QSD") is not a place even when a place has it as a name.
-        acronym = text.isupper() and len(text) <= 5
+            return start, end, None
         entries = self.gazetteer.lookup(text)
-        if acronym:
+        if _is_acronym(text):
+            # An acronym ("SANA", "QSD") is not a place even when a place has it as a name.
             entries = [e for e in entries if e.kind == "country"
                        or normalize_name(e.name) == normalize_name(text)]
-        if entries:
-            return start, end, entries, False
-        if not acronym:
-            # "Ein Issa" for "‘Ayn ‘Īsá": another romanisation of the whole run is more
-            # specific than a known word inside it, but only in the story's countries.
-            top = max(countries.values(), default=0.0)
-            local = {cc for cc, w in countries.items() if w >= 0.25 * top and w > 0}
-            matches = self.gazetteer.lookup_translit(text, countries=local)
-            if matches:
-                best = max(r for _, r in matches)
-                return start, end, [e for e, r in matches if r >= best - 0.05], True
-        # "Ababi/Abebi", a longer run: fall back on its longest known sub-run.
+        return start, end, entries
+
+    def _sub_run(self, doc: Doc, start: int, end: int
+                 ) -> tuple[int, int, list[GazetteerEntry]]:
+        """"Ababi/Abebi", a longer run: its longest known sub-run."""
         for size in range(end - start - 1, 0, -1):
             for s in range(start, end - size + 1):
                 sub = doc[s:s + size]
@@ -164,32 +188,96 @@ class PlaceResolver:
                     continue
                 entries = self.gazetteer.lookup(sub.text, variants=False)
                 if entries:
-                    return s, s + size, entries, False
-        return start, end, [], False
+                    return s, s + size, entries
+        return start, end, []
+
+    def _translit(self, text: str, countries: dict[str, float],
+                  context: list[PlaceHit]) -> list[GazetteerEntry]:
+        """Entries ``text`` may be another romanisation of ("Ein Issa", "‘Ayn ‘Īsá").
+
+        Only in the countries the story is mostly about and, when it names other places
+        unambiguously, in their admin area or close to them: a village spelt loosely is
+        near the places named beside it, not anywhere in the country.
+        """
+        top = max(countries.values(), default=0.0)
+        named = {cc for cc, w in countries.items() if w > 0}
+        local = {cc for cc in named if countries[cc] >= 0.5 * top}
+        # A city or a province is news in any country the text names ("Turkish forces
+        # shelled Quamishli"); a village only in the country the story is mostly about.
+        matches = [(e, r) for e, r in self.gazetteer.lookup_translit(text, countries=named)
+                   if e.country_code in local or e.kind != "populated_place"
+                   or e.population >= FUZZY_GLOBAL_POPULATION]
+        if not matches:
+            return []
+        anchors = _anchors(context, local)
+        if not anchors and len(translit_key(text)) < _TRANSLIT_ALONE_SKELETON:
+            # Nothing to check a short name against: "Arbain" is also a town 500 km off.
+            return []
+        near = _near(anchors, [e for e, _ in matches])
+        matches = [(e, r) for e, r in matches if e in near]
+        if not matches:
+            return []
+        best = max(r for _, r in matches)
+        return [e for e, r in matches if r >= best - 0.05]
 
     def find(self, doc: Doc, *, exclude: set[int],
              countries: dict[str, float] | None = None) -> list[PlaceHit]:
         """Place mentions of ``doc``; tokens in ``exclude`` (actors, accords) are skipped.
 
-        ``countries`` (what the text says it is about so far) bounds the places matched
-        by another romanisation of their name.
+        Runs are looked up as written first; those left are then tried as another
+        romanisation of a place in the story's countries (``countries``, what the text
+        said so far, plus the votes of the places found as written), and last by their
+        longest known sub-run.
         """
         hits: dict[tuple[int, int], PlaceHit] = {}
         taken: set[int] = set()
         runs = sorted(_runs(doc), key=lambda r: (not r[2], r[0] - r[1]))
+        left: list[tuple[int, int, bool]] = []
+
+        def add(s: int, e: int, entries: list[GazetteerEntry], strong: bool,
+                fuzzy: bool = False) -> None:
+            span = doc[s:e]
+            hits[(s, e)] = PlaceHit(s, e, span.start_char, span.end_char, span.text, entries,
+                                    strong, fuzzy=fuzzy)
+            taken.update(range(s, e))
+
         for start, end, strong in runs:
             if any(t in exclude or t in taken for t in range(start, end)):
                 continue
             if any(doc[t].ent_type_ in ("DATE", "TIME", "CARDINAL", "MONEY", "PERCENT")
                    for t in range(start, end)):
                 continue
-            s, e, entries, fuzzy = self._lookup(doc, start, end, countries or {})
-            if not entries or any(t in taken for t in range(s, e)):
+            s, e, entries = self._exact(doc, start, end)
+            if entries is None or any(t in taken for t in range(s, e)):
                 continue
-            span = doc[s:e]
-            hits[(s, e)] = PlaceHit(s, e, span.start_char, span.end_char, span.text, entries,
-                                    strong, fuzzy=fuzzy)
-            taken.update(range(s, e))
+            if entries:
+                add(s, e, entries, strong)
+            else:
+                left.append((s, e, strong))
+        if left:
+            known = list(hits.values())
+            story = dict(countries or {})
+            for cc, vote in self.country_votes(known).items():
+                story[cc] = story.get(cc, 0.0) + vote
+            pending: list[tuple[int, int, bool]] = []
+            for s, e, strong in left:
+                if any(t in taken for t in range(s, e)):
+                    continue
+                text = doc[s:e].text
+                entries = [] if _is_acronym(text) else self._translit(text, story, known)
+                if entries:
+                    add(s, e, entries, strong, fuzzy=True)
+                else:
+                    pending.append((s, e, strong))
+            top = max(story.values(), default=0.0)
+            anchors = _anchors(known, {cc for cc, w in story.items() if w > 0 and
+                                       w >= 0.5 * top})
+            for start, end, strong in pending:
+                s, e, entries = self._sub_run(doc, start, end)
+                # "Najd" of an unknown "Najd al Athik (Sirwah)" is not An Najd 130 km off.
+                entries = _near(anchors, entries)
+                if entries and not any(t in taken for t in range(s, e)):
+                    add(s, e, entries, strong)
         return sorted(hits.values(), key=lambda h: h.start)
 
     def resolve(self, doc: Doc, hits: list[PlaceHit], countries: dict[str, float]) -> None:
@@ -254,11 +342,18 @@ class PlaceResolver:
             entry = hit.chosen
             if entry is None:
                 continue
-            in_story = countries.get(entry.country_code, 0.0) > 0
+            # A place does not vouch for itself: its own vote for its country aside,
+            # something else in the text must put the story there.
+            own = PlaceResolver._vote(hit)
+            own_cc = own[0] if own else ""
+            in_story = countries.get(entry.country_code, 0.0) - (
+                own[1] if own_cc == entry.country_code else 0.0) > 1e-9
+            # "Al Nashwa in Al-Hasakeh": a town abroad in a story placed elsewhere.
+            elsewhere = any(w > 0 and cc != entry.country_code for cc, w in countries.items())
             if not hit.strong and not in_story and entry.population < 100_000:
                 hit.chosen = None
-            elif hit.strong and not in_story and countries and entry.population < 5_000 \
-                    and entry.kind == "populated_place":
+            elif hit.strong and not in_story and countries and entry.population < (
+                    100_000 if elsewhere else 5_000) and entry.kind == "populated_place":
                 hit.chosen = None
 
     @staticmethod
@@ -279,13 +374,21 @@ class PlaceResolver:
         """Countries of place names that are unambiguous enough to say where a story is."""
         votes: dict[str, float] = {}
         for hit in hits:
-            ccs = {e.country_code for e in hit.candidates}
-            # Only well-known places vote: a hamlet would vote for its own country.
-            known = any(e.kind != "populated_place" or e.population >= 20_000
-                        for e in hit.candidates)
-            if len(ccs) == 1 and known and (hit.strong or len(hit.candidates) <= 2):
-                cc = next(iter(ccs))
-                votes[cc] = votes.get(cc, 0.0) + 1.0
+            vote = PlaceResolver._vote(hit)
+            if vote:
+                votes[vote[0]] = votes.get(vote[0], 0.0) + vote[1]
         return votes
+
+    @staticmethod
+    def _vote(hit: PlaceHit) -> tuple[str, float] | None:
+        """The country a hit says the story is in, and how loudly."""
+        ccs = {e.country_code for e in hit.candidates}
+        # Only well-known places vote: a hamlet would vote for its own country.
+        known = any(e.kind != "populated_place" or e.population >= 20_000
+                    for e in hit.candidates)
+        if len(ccs) == 1 and known and (hit.strong or len(hit.candidates) <= 2):
+            # A capitalised run the model did not call a place is half a witness.
+            return next(iter(ccs)), 1.0 if hit.strong else 0.5
+        return None
 
 

@@ -4,31 +4,15 @@ The timeline is hand-built through events.services: a town held by Army A, besie
 taken by Group B, fought over (a battle, contested), then retaken by Army A.
 """
 
-import datetime as dt
 
 import pytest
 
-from events import services
-from events.choices import ActorKind, ActorRole, EventType
+from events.choices import ActorKind
+from tests.control_timeline import D, build_timeline, capture, contest
 
 from .conftest import count_queries, make_actor, make_place
 
-D = dt.date
 URL = "/api/v1/control/"
-
-
-def capture(place, day, gainer, loser=None):
-    actors = [(gainer, ActorRole.GAINS_CONTROL)]
-    if loser:
-        actors.append((loser, ActorRole.LOSES_CONTROL))
-    return services.event_create(values={"type": EventType.CONTROL_CHANGE, "date": day,
-                                         "place": place, "confidence": 0.9}, actors=actors)
-
-
-def contest(place, day, attacker, type_=EventType.SIEGE, end=None):
-    return services.event_create(values={"type": type_, "date": day, "end_date": end,
-                                         "place": place, "confidence": 0.8},
-                                 actors=[(attacker, ActorRole.INITIATOR)])
 
 
 @pytest.fixture
@@ -36,13 +20,7 @@ def timeline(db):
     town = make_place("Flipton", 36.80, 35.86, country="SY", admin1="Idlib")
     a = make_actor("Army A", "army-a")
     b = make_actor("Group B", "group-b", ActorKind.REBEL_GROUP)
-    events = {
-        "a_takes": capture(town, D(2020, 1, 1), a),
-        "b_siege": contest(town, D(2020, 2, 1), b),
-        "b_takes": capture(town, D(2020, 2, 10), b, a),
-        "battle": contest(town, D(2020, 3, 1), a, EventType.BATTLE, end=D(2020, 3, 3)),
-        "a_retakes": capture(town, D(2020, 4, 1), a, b),
-    }
+    events = build_timeline(town, a, b)
     return town, a, b, events
 
 

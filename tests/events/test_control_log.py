@@ -1,6 +1,5 @@
 """The control log: who holds a town on each date, its timeline, and what it costs to ask."""
 
-import datetime as dt
 
 import pytest
 from django.contrib.gis.geos import Point
@@ -8,10 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from events import selectors, services
-from events.choices import ActorKind, ActorRole, EventType, PlaceKind
+from events.choices import ActorKind, PlaceKind
 from events.models import Actor, ControlFlip, Place
-
-D = dt.date
+from tests.control_timeline import D, build_timeline, capture, contest
 
 
 def make_place(name, lon=36.8, lat=35.86):
@@ -24,32 +22,12 @@ def make_actor(name):
                                 kind=ActorKind.STATE_FORCES)
 
 
-def capture(place, day, gainer, loser=None):
-    actors = [(gainer, ActorRole.GAINS_CONTROL)]
-    if loser:
-        actors.append((loser, ActorRole.LOSES_CONTROL))
-    return services.event_create(values={"type": EventType.CONTROL_CHANGE, "date": day,
-                                         "place": place, "confidence": 0.9}, actors=actors)
-
-
-def contest(place, day, attacker, type_=EventType.SIEGE, end=None):
-    return services.event_create(values={"type": type_, "date": day, "end_date": end,
-                                         "place": place, "confidence": 0.8},
-                                 actors=[(attacker, ActorRole.INITIATOR)])
-
-
 @pytest.fixture
 def timeline(db):
     """A town held by A, besieged and taken by B, fought over, and retaken by A."""
     town = make_place("Testtown")
     a, b = make_actor("Army A"), make_actor("Group B")
-    events = {
-        "a_takes": capture(town, D(2020, 1, 1), a),
-        "b_siege": contest(town, D(2020, 2, 1), b),
-        "b_takes": capture(town, D(2020, 2, 10), b, a),
-        "battle": contest(town, D(2020, 3, 1), a, EventType.BATTLE, end=D(2020, 3, 3)),
-        "a_retakes": capture(town, D(2020, 4, 1), a, b),
-    }
+    events = build_timeline(town, a, b)
     return town, a, b, events
 
 

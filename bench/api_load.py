@@ -1,0 +1,319 @@
+"""Latency of the API under load, against a seeded database, with wrk from another process.
+
+    python bench/api_load.py [--events 1000000] [--places 50000] [--db conflictkb_load]
+                             [--duration 20] [--connections 16] [--threads 2] [--workers 4]
+
+Seeds ``--db`` with bench/seed.py unless it already holds ``--events`` events, starts the
+product's server (gunicorn ``conflictkb.wsgi``, ``--workers`` sync workers, DEBUG off,
+anonymous reads on, throttling raised out of the way, a local-memory cache) on a free
+port, and measures with ``wrk -c16 -t2`` (bench/wrk/report.lua):
+
+a. an events page with a bounding box and a date range,
+b. the control-at-date GeoJSON of one country,
+c. the control timeline of the place with the longest history,
+
+then (d) streams a CSV export of ~``--export-rows`` events, counting rows per second and
+sampling the resident memory (VmRSS, VmHWM) of the gunicorn worker that serves it.
+Targets: p95 < 100 ms at 16 clients for a-c; the export > 20,000 rows/s, memory flat.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.seed import ensure_seeded  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+LUA = ROOT / "bench" / "wrk" / "report.lua"
+VENV_BIN = Path(sys.executable).parent
+P95_TARGET_MS = 100
+EXPORT_TARGET_ROWS_S = 20_000
+LOAD_ENDPOINTS = ("events_page", "control", "timeline", "timeline_p90")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(url: str, *, workers: int, port: int) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "conflictkb.settings",
+           "DEBUG": "false", "API_ALLOW_ANONYMOUS_READ": "true",
+           "API_THROTTLE_ANON": "100000000/hour", "API_THROTTLE_USER": "100000000/hour",
+           "CACHE_URL": "locmem", "ALLOWED_HOSTS": "127.0.0.1,localhost",
+           "SECURE_SSL_REDIRECT": "false"}
+    gunicorn = shutil.which("gunicorn", path=str(VENV_BIN)) or "gunicorn"
+    proc = subprocess.Popen(
+        [gunicorn, "conflictkb.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--timeout", "300", "--log-level", "warning"],
+        cwd=ROOT, env=env, start_new_session=True)
+    import requests
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/health/", timeout=2).status_code < 500:
+                return proc
+        except requests.RequestException:
+            pass
+        if proc.poll() is not None:
+            sys.exit("gunicorn exited while starting")
+        time.sleep(0.3)
+    stop_server(proc)
+    sys.exit("gunicorn did not answer within 60 s")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def worker_pids(master: int) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == master:
+                pids.append(int(entry.name))
+    return pids
+
+
+def memory_kb(pid: int) -> tuple[int, int]:
+    """(VmRSS, VmHWM) of ``pid`` in kB, or (0, 0) when it is gone."""
+    values = {}
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(("VmRSS:", "VmHWM:")):
+                key, value = line.split(":")
+                values[key] = int(value.split()[0])
+    except OSError:
+        return 0, 0
+    return values.get("VmRSS", 0), values.get("VmHWM", 0)
+
+
+def cpu_ticks(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])
+
+
+def run_wrk(url: str, *, duration: int, connections: int, threads: int) -> dict:
+    out = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "30s",
+         "-s", str(LUA), url], capture_output=True, text=True, check=True)
+    for line in out.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line[len("RESULT "):])
+    raise RuntimeError(f"wrk printed no result:\n{out.stdout}\n{out.stderr}")
+
+
+def pick_targets(url: str, *, export_rows: int) -> dict:
+    """Parameters that select realistic, non-trivial data in the seeded database."""
+    import psycopg
+
+    with psycopg.connect(url.replace("postgis://", "postgresql://", 1)) as conn:
+        run = conn.execute
+        place_id, flips = run("""
+            SELECT place_id, count(*) FROM events_controlflip
+            GROUP BY place_id ORDER BY count(*) DESC, place_id LIMIT 1""").fetchone()
+        # And a more typical long history: the place at the 90th percentile of log rows.
+        typical_id, typical_flips = run("""
+            WITH counts AS (SELECT place_id, count(*) AS n FROM events_controlflip
+                            GROUP BY place_id)
+            SELECT place_id, n FROM counts
+            WHERE n >= (SELECT percentile_disc(0.9) WITHIN GROUP (ORDER BY n) FROM counts)
+            ORDER BY n, place_id LIMIT 1""").fetchone()
+        # A year of Syria's north-west: the bbox around Idlib and Aleppo.
+        bbox = "35.5,35.0,38.0,37.0"
+        date_from, date_to = "2019-01-01", "2019-12-31"
+        page_matches = run("""
+            SELECT count(*) FROM events_event e JOIN events_place p ON p.id = e.place_id
+            WHERE e.review_status IN ('extracted', 'verified')
+              AND e.date BETWEEN %s AND %s
+              AND p.point && ST_MakeEnvelope(35.5, 35.0, 38.0, 37.0, 4326)""",
+                           [date_from, date_to]).fetchone()[0]
+        # The export: Syria from 2012 on, up to the date that makes ~export_rows rows.
+        dates = run("""
+            SELECT e.date FROM events_event e JOIN events_place p ON p.id = e.place_id
+            WHERE p.country_code = 'SY' AND e.review_status IN ('extracted', 'verified')
+            ORDER BY e.date OFFSET %s LIMIT 1""", [export_rows - 1]).fetchone()
+        export_to = dates[0].isoformat() if dates else "2024-12-31"
+        export_count = run("""
+            SELECT count(*) FROM events_event e JOIN events_place p ON p.id = e.place_id
+            WHERE p.country_code = 'SY' AND e.review_status IN ('extracted', 'verified')
+              AND e.date <= %s""", [export_to]).fetchone()[0]
+    return {
+        "events_page": "/api/v1/events/?" + urlencode(
+            {"bbox": bbox, "date_from": date_from, "date_to": date_to}),
+        "events_page_matches": page_matches,
+        "control": "/api/v1/control/?" + urlencode({"date": "2020-02-10", "country": "SY"}),
+        "timeline": f"/api/v1/places/{place_id}/control/",
+        "timeline_flips": flips,
+        "timeline_p90": f"/api/v1/places/{typical_id}/control/",
+        "timeline_p90_flips": typical_flips,
+        "export": "/api/v1/events/?" + urlencode(
+            {"format": "csv", "country": "SY", "date_to": export_to}),
+        "export_expected": export_count,
+    }
+
+
+def measure_export(base: str, path: str, master: int) -> dict:
+    """Stream the export; rows/s, and the serving worker's memory sampled every 50 ms."""
+    import requests
+
+    workers = worker_pids(master)
+    before = {pid: memory_kb(pid) for pid in workers}
+    ticks = {pid: cpu_ticks(pid) for pid in workers}
+    samples: dict[int, list[tuple[float, int]]] = {pid: [] for pid in workers}
+    progress = {"rows": 0}
+    stop = threading.Event()
+
+    def sample():
+        while not stop.is_set():
+            for pid in workers:
+                samples[pid].append((progress["rows"], memory_kb(pid)[0]))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    started = time.perf_counter()
+    first_byte = None
+    size = 0
+    with requests.get(base + path, stream=True, timeout=600) as response:
+        status = response.status_code
+        for chunk in response.iter_content(chunk_size=65536):
+            if first_byte is None:
+                first_byte = time.perf_counter() - started
+            size += len(chunk)
+            progress["rows"] += chunk.count(b"\n")
+    seconds = time.perf_counter() - started
+    stop.set()
+    sampler.join()
+    # The worker that served the export is the one that spent the CPU time.
+    busiest = max(workers, key=lambda pid: cpu_ticks(pid) - ticks[pid])
+    series = samples[busiest]
+    rows = max(progress["rows"] - 1, 0)  # the header line
+    quartiles = []
+    for fraction in (0.1, 0.25, 0.5, 0.75, 1.0):
+        at = [rss for r, rss in series if r >= fraction * rows] or [series[-1][1]]
+        quartiles.append((fraction, at[0]))
+    return {
+        "status": status, "rows": rows, "bytes": size, "seconds": seconds,
+        "first_byte_s": first_byte or seconds, "rows_per_s": rows / seconds if seconds else 0,
+        "worker": busiest, "rss_before_kb": before[busiest][0],
+        "hwm_before_kb": before[busiest][1], "rss_peak_kb": max(r for _, r in series),
+        "hwm_after_kb": memory_kb(busiest)[1], "rss_by_progress": quartiles,
+    }
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--places", type=int, default=50_000)
+    parser.add_argument("--db", default="conflictkb_load")
+    parser.add_argument("--duration", type=int, default=20, help="seconds of wrk per endpoint")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--export-rows", type=int, default=100_000)
+    parser.add_argument("--only", nargs="*", choices=[*LOAD_ENDPOINTS, "export"],
+                        help="measure only these")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed (apt-get install -y wrk)")
+
+    url = ensure_seeded(args.db, events=args.events, places=args.places)
+    targets = pick_targets(url, export_rows=args.export_rows)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    print(f"\nserver: gunicorn, {args.workers} sync workers, {base}; {os.cpu_count()} CPUs; "
+          f"load average before: {load_average()}", flush=True)
+    server = start_server(url, workers=args.workers, port=port)
+    results = {}
+    try:
+        import requests
+
+        wanted = args.only or [*LOAD_ENDPOINTS, "export"]
+        for name in LOAD_ENDPOINTS:
+            if name not in wanted:
+                continue
+            path = targets[name]
+            # Warm up: every worker imports, connects and fills its caches before timing.
+            for _ in range(args.workers * 2):
+                warm = requests.get(base + path, timeout=120)
+            print(f"{name}: {path} -> {warm.status_code}, {len(warm.content):,} bytes",
+                  flush=True)
+            results[name] = run_wrk(base + path, duration=args.duration,
+                                    connections=args.connections, threads=args.threads)
+            results[name]["bytes"] = len(warm.content)
+            results[name]["load"] = load_average()
+            print(f"  {json.dumps(results[name])}", flush=True)
+        if "export" in wanted:
+            print(f"export: {targets['export']} (expecting {targets['export_expected']:,} rows)",
+                  flush=True)
+            results["export"] = measure_export(base, targets["export"], server.pid)
+            print(f"  {json.dumps(results['export'])}", flush=True)
+    finally:
+        stop_server(server)
+
+    print(f"\n## API under load: {args.events:,} events, {args.places:,} places, "
+          f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s, "
+          f"gunicorn {args.workers} sync workers, {os.cpu_count()} CPUs shared with the "
+          "database and wrk (and any other process on the machine)\n")
+    notes = {"events_page": f"{targets['events_page_matches']:,} events match; first page",
+             "control": "Syria on 2020-02-10",
+             "timeline": f"longest history, {targets['timeline_flips']:,} control-log rows",
+             "timeline_p90": f"90th-percentile place, {targets['timeline_p90_flips']:,} rows"}
+    print(f"| {'endpoint':<12} | {'p50 ms':>7} | {'p95 ms':>7} | {'p99 ms':>7} | {'req/s':>7} "
+          f"| {'non-2xx':>7} | {'target p95 < 100 ms':<19} | notes |")
+    print(f"|{'-' * 14}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 21}|-------|")
+    for name in LOAD_ENDPOINTS:
+        if name in results:
+            r = results[name]
+            ok = "met" if r["p95_ms"] < P95_TARGET_MS and not r["non2xx"] else "MISSED"
+            print(f"| {name:<12} | {r['p50_ms']:7.1f} | {r['p95_ms']:7.1f} | {r['p99_ms']:7.1f} "
+                  f"| {r['rps']:7.1f} | {r['non2xx']:7d} | {ok:<19} | {notes[name]}, "
+                  f"{r['bytes']:,} bytes, load {r['load']} |")
+    if "export" in results:
+        e = results["export"]
+        ok = "met" if e["rows_per_s"] > EXPORT_TARGET_ROWS_S else "MISSED"
+        print(f"\nexport (CSV, one client): {e['rows']:,} rows, {e['bytes'] / 1e6:.1f} MB in "
+              f"{e['seconds']:.1f} s = {e['rows_per_s']:,.0f} rows/s (target > "
+              f"{EXPORT_TARGET_ROWS_S:,}: {ok}); first byte after {e['first_byte_s']:.2f} s; "
+              f"HTTP {e['status']}")
+        print(f"worker {e['worker']} memory: RSS {e['rss_before_kb'] / 1024:.0f} MB before, "
+              f"peak {e['rss_peak_kb'] / 1024:.0f} MB during; VmHWM {e['hwm_before_kb'] / 1024:.0f}"
+              f" -> {e['hwm_after_kb'] / 1024:.0f} MB")
+        print("RSS by progress: " + ", ".join(
+            f"{int(f * 100)}% {kb / 1024:.0f} MB" for f, kb in e["rss_by_progress"]))
+
+
+if __name__ == "__main__":
+    main()

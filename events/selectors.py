@@ -58,11 +58,12 @@ def place_control_at(*, date: dt.date, places: QuerySet[Place] | None = None,
     Two queries whatever the number of places. ``places`` narrows the answer (a bounding
     box, a country); ``actor`` keeps places held or contested by that actor.
     """
-    held = ControlFlip.objects.holders_at(date)
-    open_contests = ControlFlip.objects.contested_without_holder_at(date)
+    flips = ControlFlip.objects.all()
     if places is not None:
-        held = held.filter(place__in=places)
-        open_contests = open_contests.filter(place__in=places)
+        # Narrow before DISTINCT ON, so a country's answer reads only that country's rows.
+        flips = flips.filter(place__in=places)
+    held = flips.holders_at(date)
+    open_contests = flips.contested_without_holder_at(date)
     statuses = [
         ControlStatus(place=f.place, actor=f.actor, since=f.date, contested=f.contested,
                       event_id=f.event_id, confidence=f.confidence)

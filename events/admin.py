@@ -30,8 +30,8 @@ from events.models import (
     Revision,
     Source,
 )
+from events.models.base import name_lookup
 from events.services import control_log_sync, revision_record, snapshot
-from ingest.nlp.normalize import normalize_name
 
 # Django 6 makes https the default scheme of typed-in URLs; news sites are https already.
 _URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
@@ -42,10 +42,7 @@ _INLINE_FIELDS = {EventActor: "actors", EventAccord: "accords"}
 
 def _names_match(model, term: str, *array_fields: str) -> Q:
     """Rows known by ``term``: its look-up key, or a substring of any alias-like array."""
-    match = Q()
-    key = normalize_name(term)
-    if key:
-        match |= Q(search_names__contains=[key])
+    match = name_lookup(term) or Q()
     for field in array_fields:
         text = Func(F(field), Value(" | "), function="array_to_string", output_field=TextField())
         match |= Q(pk__in=model.objects.alias(_names=text).filter(_names__icontains=term)

@@ -34,7 +34,7 @@ from events.models import (
     Evidence,
     Place,
 )
-from ingest.nlp.normalize import normalize_name
+from events.models.base import name_lookup
 
 MAX_RADIUS_KM = 2000
 
@@ -236,8 +236,7 @@ class PlaceFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_name(self, queryset, name, value):
-        key = normalize_name(value)
-        return queryset.filter(search_names__contains=[key]) if key else queryset.none()
+        return queryset.named(value)
 
     def filter_country(self, queryset, name, value):
         return queryset.filter(country_code=value.upper())
@@ -256,11 +255,10 @@ class ActorFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_name(self, queryset, name, value):
-        key = normalize_name(value)
-        if not key:
+        known = name_lookup(value)
+        if known is None:
             return queryset.none()
-        return queryset.filter(Q(search_names__contains=[key]) | Q(name__icontains=value)
-                               | Q(acled_names__contains=[value]))
+        return queryset.filter(known | Q(name__icontains=value) | Q(acled_names__contains=[value]))
 
     def filter_country(self, queryset, name, value):
         return queryset.filter(country_code=value.upper())
@@ -279,10 +277,10 @@ class AccordFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_name(self, queryset, name, value):
-        key = normalize_name(value)
-        if not key:
+        known = name_lookup(value)
+        if known is None:
             return queryset.none()
-        return queryset.filter(Q(search_names__contains=[key]) | Q(name__icontains=value))
+        return queryset.filter(known | Q(name__icontains=value))
 
     def filter_party(self, queryset, name, value):
         through = Accord.parties.through

@@ -9,7 +9,6 @@ from django.db.models import QuerySet
 
 from events.choices import ControlState, EventType
 from events.models import Accord, Actor, Article, ControlFlip, Event, Place
-from ingest.nlp.normalize import normalize_name
 
 
 @dataclass(frozen=True)
@@ -114,14 +113,8 @@ def place_control_timeline(*, place: Place) -> list[ControlPeriod]:
 
 def place_search(*, query: str, limit: int = 20) -> QuerySet[Place]:
     """Places known by ``query`` in any spelling or script, most populous first."""
-    key = normalize_name(query)
-    if not key:
-        return Place.objects.none()
-    return Place.objects.filter(search_names__contains=[key]).order_by("-population", "pk")[:limit]
+    return Place.objects.named(query).order_by("-population", "pk")[:limit]
 
 
 def actor_search(*, query: str, limit: int = 20) -> QuerySet[Actor]:
-    key = normalize_name(query)
-    if not key:
-        return Actor.objects.none()
-    return Actor.objects.filter(search_names__contains=[key]).order_by("name")[:limit]
+    return Actor.objects.named(query).order_by("name")[:limit]

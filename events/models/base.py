@@ -2,6 +2,7 @@
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.db.models import Q
 
 from ingest.nlp.normalize import normalize_name
 
@@ -16,6 +17,19 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+def name_lookup(value: str) -> Q | None:
+    """The condition "known by ``value`` in any spelling", or None when it has no letters."""
+    key = normalize_name(value)
+    return Q(search_names__contains=[key]) if key else None
+
+
+class NamedQuerySet(models.QuerySet):
+    def named(self, value: str):
+        """Rows known by ``value`` (any alias, spelling or script); none for an empty name."""
+        condition = name_lookup(value)
+        return self.filter(condition) if condition is not None else self.none()
+
+
 class NamedWithAliasesModel(TimeStampedModel):
     """A thing known by several names; ``search_names`` holds their normalised forms.
 
@@ -27,6 +41,8 @@ class NamedWithAliasesModel(TimeStampedModel):
     aliases = ArrayField(models.CharField(max_length=300), default=list, blank=True)
     search_names = ArrayField(models.CharField(max_length=300), default=list, blank=True,
                               editable=False)
+
+    objects = NamedQuerySet.as_manager()
 
     class Meta:
         abstract = True

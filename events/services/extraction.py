@@ -44,7 +44,6 @@ from events.models import (
     Revision,
 )
 from ingest.nlp.dates import iso_date
-from ingest.nlp.normalize import normalize_name
 from ingest.nlp.types import DocumentResult, EventPlace, ExtractedEvent
 
 from .control import control_log_sync
@@ -139,7 +138,7 @@ class _Resolver:
                 from django.contrib.gis.db.models.functions import Distance
                 from django.contrib.gis.geos import Point
 
-                qs = Place.objects.filter(search_names__contains=[normalize_name(name)])
+                qs = Place.objects.named(name)
                 if country_code:
                     qs = qs.filter(country_code=country_code)
                 place = (qs.annotate(d=Distance("point", Point(lon, lat, srid=4326)))
@@ -151,9 +150,7 @@ class _Resolver:
         if name not in self._actors:
             actor = Actor.objects.filter(name=name).first()
             if actor is None:
-                key = normalize_name(name)
-                actor = (Actor.objects.filter(search_names__contains=[key])
-                         .order_by("is_candidate", "pk").first()) if key else None
+                actor = Actor.objects.named(name).order_by("is_candidate", "pk").first()
             if actor is None:
                 actor = _create_candidate(Actor, name, {
                     "kind": kind if kind in ActorKind.values else ActorKind.OTHER,
@@ -170,9 +167,7 @@ class _Resolver:
         if name not in self._accords:
             accord = Accord.objects.filter(name=name).first()
             if accord is None:
-                key = normalize_name(name)
-                accord = (Accord.objects.filter(search_names__contains=[key])
-                          .order_by("is_candidate", "pk").first()) if key else None
+                accord = Accord.objects.named(name).order_by("is_candidate", "pk").first()
             if accord is None:
                 accord = _create_candidate(Accord, name, {
                     "kind": AccordKind.OTHER, "signed_date": iso_date(date),

@@ -70,8 +70,7 @@ def _find(model: type[Actor] | type[Accord], name: str):
     """
     row = model.objects.filter(name=name).first()
     if row is None:
-        key = normalize_name(name)
-        matches = list(model.objects.filter(search_names__contains=[key])[:2]) if key else []
+        matches = list(model.objects.named(name)[:2])
         row = matches[0] if len(matches) == 1 else None
     return row
 

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from events import selectors
 from events.choices import ArticleStatus, JobStatus
 from events.models import Accord, Article, Event, Feed, IngestJob
-from ingest.nlp.normalize import normalize_name
+from events.models.base import name_lookup
 
 from .access import analyst_required
 from .charts import weekly_bars
@@ -67,11 +67,11 @@ def search(request):
     query = request.GET.get("q", "").strip()[:200]
     results = {}
     if query:
-        key = normalize_name(query)
+        known = name_lookup(query)
         results = {
             "places": list(selectors.place_search(query=query, limit=20)),
             "actors": list(selectors.actor_search(query=query, limit=20)),
-            "accords": list(Accord.objects.filter(Q(search_names__contains=[key])
+            "accords": list(Accord.objects.filter((known or Q(pk__in=[]))
                                                   | Q(name__icontains=query))[:20]),
             "articles": list(Article.objects.filter(
                 Q(title__icontains=query) | Q(search_vector=SearchQuery(query, config="english"))

@@ -51,20 +51,30 @@ def _save_actor(request, form, actor=None):
     return actor
 
 
+def _form_page(request, form, *, save, template: str, context: dict, done: str):
+    """Show ``form``; on a valid POST call ``save()`` and go to the saved object's page.
+
+    ``done`` is the success message, with ``{name}`` for the object's name; errors the
+    service raises are put back on the form, which answers 400.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = save()
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, done.format(name=obj.name))
+            return redirect(f"{obj._meta.model_name}_detail", slug=obj.slug)
+    return render(request, template, {"form": form, **context}, status=_status(request, form))
+
+
 @editor_required
 def actor_create(request):
     """A new actor, with its aliases, ACLED names and backers."""
     form = ActorForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actor = _save_actor(request, form)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, f"Actor “{actor.name}” added.")
-            return redirect("actor_detail", slug=actor.slug)
-    return render(request, "events/actor_form.html", {"form": form, "actor": None},
-                  status=_status(request, form))
+    return _form_page(request, form, save=lambda: _save_actor(request, form),
+                      template="events/actor_form.html", context={"actor": None},
+                      done="Actor “{name}” added.")
 
 
 @editor_required
@@ -72,16 +82,9 @@ def actor_edit(request, slug):
     """Edit an actor's names, kind, parent, colour and backers."""
     actor = get_object_or_404(Actor, slug=slug)
     form = ActorForm(request.POST or None, actor=actor)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actor = _save_actor(request, form, actor)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, f"Actor “{actor.name}” saved.")
-            return redirect("actor_detail", slug=actor.slug)
-    return render(request, "events/actor_form.html", {"form": form, "actor": actor},
-                  status=_status(request, form))
+    return _form_page(request, form, save=lambda: _save_actor(request, form, actor),
+                      template="events/actor_form.html", context={"actor": actor},
+                      done="Actor “{name}” saved.")
 
 
 @editor_required
@@ -117,18 +120,13 @@ def actor_accept(request, slug):
 def accord_create(request):
     """A new accord, with its parties, guarantors and covered places."""
     form = AccordForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            accord = services.accord_create(values=form.values(), **form.relations(),
-                                            user=request.user,
-                                            reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, f"Accord “{accord.name}” added.")
-            return redirect("accord_detail", slug=accord.slug)
-    return render(request, "events/accord_form.html", {"form": form, "accord": None},
-                  status=_status(request, form))
+
+    def save():
+        return services.accord_create(values=form.values(), **form.relations(),
+                                      user=request.user, reason=form.cleaned_data["reason"])
+
+    return _form_page(request, form, save=save, template="events/accord_form.html",
+                      context={"accord": None}, done="Accord “{name}” added.")
 
 
 @editor_required
@@ -136,16 +134,11 @@ def accord_edit(request, slug):
     """Edit an accord's names, dates, parties, guarantors and covered places."""
     accord = get_object_or_404(Accord, slug=slug)
     form = AccordForm(request.POST or None, accord=accord)
-    if request.method == "POST" and form.is_valid():
-        try:
-            accord = services.accord_update(accord=accord,
-                                            changes={**form.values(), **form.relations()},
-                                            user=request.user,
-                                            reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, f"Accord “{accord.name}” saved.")
-            return redirect("accord_detail", slug=accord.slug)
-    return render(request, "events/accord_form.html", {"form": form, "accord": accord},
-                  status=_status(request, form))
+
+    def save():
+        return services.accord_update(accord=accord,
+                                      changes={**form.values(), **form.relations()},
+                                      user=request.user, reason=form.cleaned_data["reason"])
+
+    return _form_page(request, form, save=save, template="events/accord_form.html",
+                      context={"accord": accord}, done="Accord “{name}” saved.")

@@ -55,7 +55,7 @@ def place_control_at(*, date: dt.date, places: QuerySet[Place] | None = None,
     """Who controls each place on ``date``: holders (maybe contested) and contested-only places.
 
     Two queries whatever the number of places. ``places`` narrows the answer (a bounding
-    box, a country); ``actor`` keeps places held or contested by that actor.
+    box, a country); ``actor`` keeps the places that actor holds on ``date``.
     """
     flips = ControlFlip.objects.all()
     if places is not None:
@@ -63,6 +63,10 @@ def place_control_at(*, date: dt.date, places: QuerySet[Place] | None = None,
         flips = flips.filter(place__in=places)
     held = flips.holders_at(date)
     open_contests = flips.contested_without_holder_at(date)
+    if actor is not None:
+        # After DISTINCT ON (holders_at filters its result), so it is the current holder.
+        held = held.filter(actor=actor)
+        open_contests = open_contests.none()  # no holder, so never that actor's
     statuses = [
         ControlStatus(place=f.place, actor=f.actor, since=f.date, contested=f.contested,
                       event_id=f.event_id, confidence=f.confidence)
@@ -73,8 +77,6 @@ def place_control_at(*, date: dt.date, places: QuerySet[Place] | None = None,
                       event_id=f.event_id, confidence=f.confidence)
         for f in open_contests.select_related("place")
     ]
-    if actor is not None:
-        statuses = [s for s in statuses if s.actor == actor]
     statuses.sort(key=lambda s: (s.place.name, s.place.pk))
     return statuses
 

@@ -37,7 +37,7 @@ from events.models import Actor, Event, EventActor, Evidence, Place, Revision
 from ingest.nlp.normalize import normalize_name
 
 from .control import CONTEST_TYPES, control_log_sync
-from .events import _set_actors, _validate
+from .events import event_actors_set, event_validate
 from .history import _field_snapshot, event_snapshot, revision_record
 
 REQUIRED_COLUMNS = ("event_id_cnty", "event_date", "event_type", "actor1")
@@ -298,11 +298,11 @@ def _update(event: Event, values: dict, roles: list[tuple[Actor, str]]) -> bool:
     for name, value in values.items():
         if not event.is_locked("place" if name == "location_text" else name):
             setattr(event, name, value)
-    _validate(event)
+    event_validate(event)
     if not event.is_locked("actors"):
         wanted = sorted({(a.pk, r) for a, r in roles})
         if wanted != sorted((ea.actor_id, ea.role) for ea in event.event_actors.all()):
-            _set_actors(event, roles)
+            event_actors_set(event, roles)
     event.save()
     event._prefetched_objects_cache = {}
     after = event_snapshot(event)
@@ -330,7 +330,7 @@ def _create_many(new: list[tuple[AcledRecord, dict, list[tuple[Actor, str]]]]) -
     for record, values, _ in new:
         event = Event(origin=EventOrigin.IMPORT, acled_event_id=record.event_id,
                       extractor_version=IMPORT_VERSION, **values)
-        _validate(event)
+        event_validate(event)
         events.append(event)
     Event.objects.bulk_create(events)
     role_rows, evidence_rows, revisions = [], [], []

@@ -11,44 +11,53 @@ from events.models import ControlFlip, Event
 CONTEST_TYPES = {EventType.SIEGE, EventType.BATTLE}
 
 
-def _role(event: Event, role: str):
-    for ea in event.event_actors.all():
+def _role(event_actors, role: str):
+    for ea in event_actors:
         if ea.role == role:
             return ea.actor
     return None
 
 
-def control_log_sync(*, event: Event) -> ControlFlip | None:
-    """Create, update or remove the control-log row that ``event`` implies.
+def control_flip_values(event: Event, event_actors=None) -> dict | None:
+    """The control-log row ``event`` implies, as field values, or None; no queries.
 
     A control change with a place and a gaining actor is a held flip; a siege or a
     battle at a place is a contested flip (a siege stays open until its end date or the
     next change of control, a battle lasts its own dates). Rejected or merged events,
-    and events without a place, imply nothing.
+    and events without a place, imply nothing. ``event_actors`` (with their actors)
+    defaults to the event's own.
     """
-    flip_values = None
-    if event.is_active and event.place_id:
-        if event.type == EventType.CONTROL_CHANGE:
-            gainer = _role(event, ActorRole.GAINS_CONTROL)
-            if gainer is not None:
-                flip_values = {"state": ControlState.HELD, "actor": gainer,
-                               "lost_by": _role(event, ActorRole.LOSES_CONTROL),
-                               "end_date": None}
-        elif event.type in CONTEST_TYPES:
-            attacker = _role(event, ActorRole.INITIATOR) or _role(event, ActorRole.PARTY)
-            end = event.end_date
-            if event.type == EventType.BATTLE and end is None:
-                end = event.date
-            flip_values = {"state": ControlState.CONTESTED, "actor": attacker, "lost_by": None,
-                           "end_date": end}
-    if flip_values is None:
+    if not (event.is_active and event.place_id):
+        return None
+    if event_actors is None:
+        event_actors = list(event.event_actors.all())
+    values = None
+    if event.type == EventType.CONTROL_CHANGE:
+        gainer = _role(event_actors, ActorRole.GAINS_CONTROL)
+        if gainer is not None:
+            values = {"state": ControlState.HELD, "actor": gainer,
+                      "lost_by": _role(event_actors, ActorRole.LOSES_CONTROL), "end_date": None}
+    elif event.type in CONTEST_TYPES:
+        attacker = (_role(event_actors, ActorRole.INITIATOR)
+                    or _role(event_actors, ActorRole.PARTY))
+        end = event.end_date
+        if event.type == EventType.BATTLE and end is None:
+            end = event.date
+        values = {"state": ControlState.CONTESTED, "actor": attacker, "lost_by": None,
+                  "end_date": end}
+    if values is None:
+        return None
+    return {"place_id": event.place_id, "date": event.date, "confidence": event.confidence,
+            **values}
+
+
+def control_log_sync(*, event: Event) -> ControlFlip | None:
+    """Create, update or remove the control-log row that ``event`` implies."""
+    values = control_flip_values(event)
+    if values is None:
         ControlFlip.objects.filter(event=event).delete()
         return None
-    flip, _ = ControlFlip.objects.update_or_create(
-        event=event,
-        defaults={"place_id": event.place_id, "date": event.date,
-                  "confidence": event.confidence, **flip_values},
-    )
+    flip, _ = ControlFlip.objects.update_or_create(event=event, defaults=values)
     return flip
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,10 +21,19 @@ from events.choices import (
     RevisionAction,
     RevisionVia,
 )
-from events.models import Accord, Actor, Event, EventAccord, EventActor, Evidence, Revision
+from events.models import (
+    Accord,
+    Actor,
+    ControlFlip,
+    Event,
+    EventAccord,
+    EventActor,
+    Evidence,
+    Revision,
+)
 
-from .control import control_log_sync
-from .history import event_snapshot, revision_record
+from .control import control_flip_values, control_log_sync
+from .history import event_snapshot, revision_build, revision_record
 
 SCALAR_FIELDS = ("type", "date", "date_precision", "end_date", "place", "location_precision",
                  "location_text", "fatalities", "displaced", "summary", "confidence")
@@ -31,27 +41,19 @@ ActorRoles = Sequence[tuple[Actor, str]]
 AccordLinks = Sequence[tuple[Accord, str]]
 
 
-def _set_actors(event: Event, actors: ActorRoles) -> None:
+def event_actors_set(event: Event, actors: ActorRoles) -> None:
+    """Replace the event's actors (pairs of actor and role)."""
     EventActor.objects.filter(event=event).delete()
-    seen = set()
-    rows = []
-    for actor, role in actors:
-        if (actor.pk, role) not in seen:
-            seen.add((actor.pk, role))
-            rows.append(EventActor(event=event, actor=actor, role=role))
-    EventActor.objects.bulk_create(rows)
+    EventActor.objects.bulk_create(_actor_rows(event, actors))
 
 
-def _set_accords(event: Event, accords: AccordLinks) -> None:
+def event_accords_set(event: Event, accords: AccordLinks) -> None:
+    """Replace the event's accords (pairs of accord and relation)."""
     EventAccord.objects.filter(event=event).delete()
-    rows = {}
-    for accord, relation in accords:
-        rows.setdefault(accord.pk, EventAccord(event=event, accord=accord,
-                                               relation=relation or AccordRelation.CONCERNS))
-    EventAccord.objects.bulk_create(rows.values())
+    EventAccord.objects.bulk_create(_accord_rows(event, accords))
 
 
-def _validate(event: Event) -> None:
+def event_validate(event: Event) -> None:
     if event.end_date and event.end_date < event.date:
         raise ValidationError({"end_date": "The end date is before the start date."})
     if not 0 <= event.confidence <= 1:
@@ -64,27 +66,78 @@ def _refresh(event: Event) -> Event:
     return event
 
 
-@transaction.atomic
+def _actor_rows(event: Event, actors: ActorRoles) -> list[EventActor]:
+    seen = set()
+    rows = []
+    for actor, role in actors:
+        if (actor.pk, role) not in seen:
+            seen.add((actor.pk, role))
+            rows.append(EventActor(event=event, actor=actor, role=role))
+    return rows
+
+
+def _accord_rows(event: Event, accords: AccordLinks) -> list[EventAccord]:
+    rows = {}
+    for accord, relation in accords:
+        rows.setdefault(accord.pk, EventAccord(event=event, accord=accord,
+                                               relation=relation or AccordRelation.CONCERNS))
+    return list(rows.values())
+
+
+@dataclass
+class EventDraft:
+    """A new event's values (SCALAR_FIELDS), actors with roles and accords with relations."""
+
+    values: dict
+    actors: ActorRoles = ()
+    accords: AccordLinks = ()
+
+
+@transaction.atomic(savepoint=False)
+def events_create(*, drafts: Sequence[EventDraft], origin: str = EventOrigin.EDITOR, user=None,
+                  via: str = RevisionVia.EDITOR, reason: str = "",
+                  pipeline_version: str = "") -> list[Event]:
+    """Create events with their actors, accords, control-log rows and revisions.
+
+    A constant number of queries whatever the number of events: the pipeline saves all
+    the new events of an article at once.
+    """
+    events = []
+    for draft in drafts:
+        unknown = set(draft.values) - set(SCALAR_FIELDS) - {"acled_event_id", "extractor_version",
+                                                            "review_status"}
+        if unknown:
+            raise ValueError(f"unknown event fields: {sorted(unknown)}")
+        event = Event(origin=origin, **draft.values)
+        if origin == EventOrigin.EDITOR:
+            event.locked_fields = list(SCALAR_FIELDS) + ["actors", "accords"]
+        event_validate(event)
+        events.append(event)
+    Event.objects.bulk_create(events)
+    actor_rows = [_actor_rows(e, d.actors) for e, d in zip(events, drafts, strict=True)]
+    accord_rows = [_accord_rows(e, d.accords) for e, d in zip(events, drafts, strict=True)]
+    EventActor.objects.bulk_create(row for rows in actor_rows for row in rows)
+    EventAccord.objects.bulk_create(row for rows in accord_rows for row in rows)
+    flips, revisions = [], []
+    for event, roles, links in zip(events, actor_rows, accord_rows, strict=True):
+        flip = control_flip_values(event, roles)
+        if flip is not None:
+            flips.append(ControlFlip(event=event, **flip))
+        revisions.append(revision_build(
+            instance=event, action=RevisionAction.CREATE, via=via, user=user,
+            after=event_snapshot(event, event_actors=roles, event_accords=links),
+            reason=reason, pipeline_version=pipeline_version))
+    ControlFlip.objects.bulk_create(flips)
+    Revision.objects.bulk_create(revisions)
+    return events
+
+
 def event_create(*, values: dict, actors: ActorRoles = (), accords: AccordLinks = (),
                  origin: str = EventOrigin.EDITOR, user=None, via: str = RevisionVia.EDITOR,
                  reason: str = "", pipeline_version: str = "") -> Event:
     """Create an event with its actors and accords. ``values`` holds SCALAR_FIELDS."""
-    unknown = set(values) - set(SCALAR_FIELDS) - {"acled_event_id", "extractor_version",
-                                                  "review_status"}
-    if unknown:
-        raise ValueError(f"unknown event fields: {sorted(unknown)}")
-    event = Event(origin=origin, **values)
-    if origin == EventOrigin.EDITOR:
-        event.locked_fields = list(SCALAR_FIELDS) + ["actors", "accords"]
-    _validate(event)
-    event.save()
-    _set_actors(event, actors)
-    _set_accords(event, accords)
-    _refresh(event)
-    control_log_sync(event=event)
-    revision_record(instance=event, action=RevisionAction.CREATE, via=via, user=user,
-                    after=event_snapshot(event), reason=reason, pipeline_version=pipeline_version)
-    return event
+    return events_create(drafts=[EventDraft(values, actors, accords)], origin=origin, user=user,
+                         via=via, reason=reason, pipeline_version=pipeline_version)[0]
 
 
 @transaction.atomic
@@ -103,7 +156,7 @@ def event_correct(*, event: Event, changes: dict, user=None, via: str = Revision
     for name in SCALAR_FIELDS:
         if name in changes:
             setattr(event, name, changes[name])
-    _validate(event)
+    event_validate(event)
     locked = list(event.locked_fields)
     for name in changes:
         if name not in locked:
@@ -111,9 +164,9 @@ def event_correct(*, event: Event, changes: dict, user=None, via: str = Revision
     event.locked_fields = locked
     event.save()
     if "actors" in changes:
-        _set_actors(event, changes["actors"])
+        event_actors_set(event, changes["actors"])
     if "accords" in changes:
-        _set_accords(event, changes["accords"])
+        event_accords_set(event, changes["accords"])
     _refresh(event)
     control_log_sync(event=event)
     revision_record(instance=event, action=RevisionAction.UPDATE, via=via, user=user,
@@ -239,7 +292,7 @@ def event_revert(*, event: Event, revision: Revision, user=None, via: str = Revi
             if value is not None and f.get_internal_type() == "DateField":
                 value = dt.date.fromisoformat(value)
             setattr(event, f.attname, value)
-    _validate(event)
+    event_validate(event)
     event.save()
     EventActor.objects.filter(event=event).delete()
     EventActor.objects.bulk_create(EventActor(event=event, actor_id=a, role=r)

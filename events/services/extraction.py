@@ -37,6 +37,7 @@ from events.models import (
     Actor,
     Article,
     Event,
+    EventAccord,
     EventActor,
     Evidence,
     Mention,
@@ -47,9 +48,15 @@ from ingest.nlp.dates import iso_date
 from ingest.nlp.types import DocumentResult, EventPlace, ExtractedEvent
 
 from .control import control_log_sync
-from .events import _set_accords, _set_actors, _validate, event_create
+from .events import (
+    EventDraft,
+    event_accords_set,
+    event_actors_set,
+    event_validate,
+    events_create,
+)
 from .history import event_snapshot, revision_record
-from .matching import event_find_match, event_survivor, lock_match_key
+from .matching import EventMatcher, NewEvent, event_survivor, lock_match_keys
 from .registry import unique_slug
 
 # Reports of one event by different outlets disagree on the date by a day or two.
@@ -125,6 +132,30 @@ class _Resolver:
         self._places: dict[tuple, Place | None] = {}
         self._actors: dict[str, Actor] = {}
         self._accords: dict[str, Accord] = {}
+        self._by_geonames_id: dict[int, Place] = {}
+        self._prefetched_ids: set[int] = set()
+
+    def prefetch(self, result: DocumentResult) -> None:
+        """Read every place, actor and accord the result names in three queries.
+
+        Only the names these miss (admin areas without a GeoNames id, new candidates) are
+        looked up one by one.
+        """
+        ids = {p.geonames_id for p in result.places if p.geonames_id is not None}
+        ids |= {ev.place.geonames_id for ev in result.events
+                if ev.place is not None and ev.place.geonames_id is not None}
+        self._prefetched_ids = ids
+        if ids:
+            self._by_geonames_id = {p.geonames_id: p
+                                    for p in Place.objects.filter(geonames_id__in=ids)}
+        names = {a.name for a in result.actors} | {a.name for ev in result.events
+                                                     for a in ev.actors if a.name}
+        if names:
+            self._actors.update((a.name, a) for a in Actor.objects.filter(name__in=names))
+        names = {a.name for a in result.accords} | {name for ev in result.events
+                                                      for name, _ in ev.accords if name}
+        if names:
+            self._accords.update((a.name, a) for a in Accord.objects.filter(name__in=names))
 
     def place(self, *, geonames_id: int | None, name: str, country_code: str, lat: float,
               lon: float) -> Place | None:
@@ -132,7 +163,9 @@ class _Resolver:
         if key not in self._places:
             place = None
             if geonames_id is not None:
-                place = Place.objects.filter(geonames_id=geonames_id).first()
+                place = self._by_geonames_id.get(geonames_id)
+                if place is None and geonames_id not in self._prefetched_ids:
+                    place = Place.objects.filter(geonames_id=geonames_id).first()
             if place is None and name:
                 # Admin areas have no GeoNames id here: the nearest place of that name.
                 from django.contrib.gis.db.models.functions import Distance
@@ -236,16 +269,8 @@ def _is_sole_source(event: Event, article: Article) -> bool:
             and not Evidence.objects.filter(event=event).exclude(article=article).exists())
 
 
-def _apply(event: Event, plan: PlannedEvent, *, sole: bool, pipeline_version: str) -> bool:
-    """Bring ``event`` in line with a new extraction; returns whether it changed.
-
-    The sole source of a machine-made event rewrites its unlocked values; another report
-    only fills in what is missing. Locked fields and verified events are left alone.
-    """
-    if event.review_status == ReviewStatus.VERIFIED:
-        return False
-    event = Event.objects.select_for_update().get(pk=event.pk)
-    before = event_snapshot(event)
+def _merge_values(event: Event, plan: PlannedEvent, *, sole: bool) -> None:
+    """Set ``plan``'s values on ``event`` (in memory) by the rules of ``_apply``."""
     for name, value in plan.values.items():
         if name == "extractor_version":
             continue
@@ -259,27 +284,43 @@ def _apply(event: Event, plan: PlannedEvent, *, sole: bool, pipeline_version: st
             setattr(event, name, max(current, value))
         elif name in _FILLABLE and current in (None, "") and value not in (None, ""):
             setattr(event, name, value)
+
+
+def _apply(event: Event, plan: PlannedEvent, *, sole: bool,
+           pipeline_version: str) -> tuple[Event, bool]:
+    """Bring ``event`` in line with a new extraction; returns it and whether it changed.
+
+    The sole source of a machine-made event rewrites its unlocked values; another report
+    only fills in what is missing. Locked fields and verified events are left alone.
+    """
+    if event.review_status == ReviewStatus.VERIFIED:
+        return event, False
+    event = (Event.objects.select_for_update().prefetch_related("event_actors", "event_accords")
+             .get(pk=event.pk))
+    before = event_snapshot(event)
+    _merge_values(event, plan, sole=sole)
     if sole:
         event.extractor_version = pipeline_version
-    _validate(event)
-    current_roles = {(ea.actor_id, ea.role): ea.actor for ea in event.event_actors.all()}
+    event_validate(event)
+    current_roles = {(ea.actor_id, ea.role) for ea in event.event_actors.all()}
     if not event.is_locked("actors"):
         wanted = {(a.pk, r): a for a, r in plan.actors}
-        if sole and set(wanted) != set(current_roles):
-            _set_actors(event, [(a, r) for (_, r), a in wanted.items()])
-        elif not sole and set(wanted) - set(current_roles):
+        if sole and set(wanted) != current_roles:
+            event_actors_set(event, [(a, r) for (_, r), a in wanted.items()])
+        elif not sole and set(wanted) - current_roles:
             EventActor.objects.bulk_create(
                 EventActor(event=event, actor=a, role=r)
                 for (pk, r), a in wanted.items() if (pk, r) not in current_roles)
     if not event.is_locked("accords"):
-        current = {ea.accord_id: ea for ea in event.event_accords.select_related("accord")}
+        current = {ea.accord_id: ea for ea in event.event_accords.all()}
         wanted_accords = {a.pk: (a, r) for a, r in plan.accords}
         if sole and {k: v[1] for k, v in wanted_accords.items()} != \
                 {k: v.relation for k, v in current.items()}:
-            _set_accords(event, list(wanted_accords.values()))
+            event_accords_set(event, list(wanted_accords.values()))
         elif not sole and set(wanted_accords) - set(current):
-            _set_accords(event, [(ea.accord, ea.relation) for ea in current.values()]
-                         + [v for k, v in wanted_accords.items() if k not in current])
+            EventAccord.objects.bulk_create(
+                EventAccord(event=event, accord=a, relation=r)
+                for pk, (a, r) in wanted_accords.items() if pk not in current)
     event.save()
     event._prefetched_objects_cache = {}
     after = event_snapshot(event)
@@ -289,7 +330,8 @@ def _apply(event: Event, plan: PlannedEvent, *, sole: bool, pipeline_version: st
         revision_record(instance=event, action=RevisionAction.UPDATE, via=RevisionVia.PIPELINE,
                         before=before, after=after, pipeline_version=pipeline_version,
                         reason="re-extracted" if sole else "reported by another article")
-    return changed
+        control_log_sync(event=event)
+    return event, changed
 
 
 def _touched_by_people(event: Event) -> bool:
@@ -332,12 +374,16 @@ def article_extraction_save(*, article: Article, result: DocumentResult, pipelin
     contradict it, from any article; otherwise it becomes a new machine-made event. This
     article's evidence for events it no longer reports is removed, and machine-made events
     left without any evidence are deleted unless a person touched them.
+
+    Look-ups and writes are batched: an article's save costs a fixed number of queries
+    plus a few per event that another report already stored.
     """
     if match_days is None:
         match_days = getattr(settings, "EVENT_MATCH_DAYS", DEFAULT_MATCH_DAYS)
     given, article = article, Article.objects.select_for_update().get(pk=article.pk)
     summary = ExtractionSummary(article_id=article.pk, pipeline_version=pipeline_version)
     resolver = _Resolver(summary, pipeline_version, article)
+    resolver.prefetch(result)
     published = (timezone.localdate(article.published_at) if article.published_at
                  else timezone.localdate())
 
@@ -354,16 +400,16 @@ def article_extraction_save(*, article: Article, result: DocumentResult, pipelin
         key = (ev.evidence.start, ev.evidence.end, ev.type)
         new_keys[key] = new_keys.get(key, 0) + 1
 
-    kept_evidence: set[int] = set()
-    touched: dict[int, Event] = {}
     planned = [(ev, _plan(ev, resolver, published, pipeline_version)) for ev in result.events]
     planned = [(ev, plan) for ev, plan in planned if plan is not None]
-    # Every lock up front and in one global order: two workers saving articles about the
-    # same places would otherwise each hold one lock and wait for the other's (deadlock).
-    for event_type, place_id in sorted({
-            (plan.values["type"], plan.values["place"].pk if plan.values["place"] else 0)
-            for _, plan in planned}):
-        lock_match_key(event_type=event_type, place_id=place_id)
+    # Every lock up front and in one global order (see lock_match_keys).
+    lock_match_keys(keys=[(plan.values["type"],
+                           plan.values["place"].pk if plan.values["place"] else 0)
+                          for _, plan in planned])
+    matcher = EventMatcher([plan for _, plan in planned], match_days)
+
+    stored: dict[int, Event] = {}  # stored events this article reports, by id
+    reports: list[tuple[ExtractedEvent, PlannedEvent, Event | NewEvent]] = []
     for ev, plan in planned:
         place = plan.values["place"]
         key = (ev.evidence.start, ev.evidence.end, ev.type)
@@ -375,35 +421,62 @@ def article_extraction_save(*, article: Article, result: DocumentResult, pipelin
         elif len(olds) == 1 and new_keys[key] == 1 and _is_sole_source(olds[0], article):
             event = olds[0]  # this sentence's event, re-read by a new pipeline version
         if event is None:
-            event = event_find_match(plan=plan, days=match_days)
+            event = matcher.find(plan)
+        if isinstance(event, NewEvent):
+            # A second report of a new event in the same article fills in blanks.
+            _merge_values(event.event, plan, sole=False)
+            for actor, role in plan.actors:
+                event.actors.setdefault((actor.pk, role), actor)
+            for accord, relation in plan.accords:
+                event.accords.setdefault(accord.pk, (accord, relation))
+            reports.append((ev, plan, event))
+            continue
         if event is None:
-            event = event_create(values=plan.values, actors=plan.actors, accords=plan.accords,
-                                 origin=EventOrigin.PIPELINE, via=RevisionVia.PIPELINE,
-                                 pipeline_version=pipeline_version,
-                                 reason=f"extracted from article {article.pk}")
-            summary.events_created.append(event.pk)
+            new = NewEvent(event=Event(**plan.values), plan=plan,
+                           actors={(a.pk, r): a for a, r in plan.actors},
+                           accords={a.pk: (a, r) for a, r in plan.accords})
+            matcher.add_new(new)
+            reports.append((ev, plan, new))
+            continue
+        # A second report of one event in the same article only fills in blanks.
+        sole = event.pk not in stored and _is_sole_source(event, article)
+        event, changed = _apply(event, plan, sole=sole, pipeline_version=pipeline_version)
+        if changed:
+            summary.events_updated.append(event.pk)
+            matcher.add(event)
         else:
-            # A second report of one event in the same article only fills in blanks.
-            sole = event.pk not in touched and _is_sole_source(event, article)
-            if _apply(event, plan, sole=sole, pipeline_version=pipeline_version):
-                summary.events_updated.append(event.pk)
-            elif event.pk not in summary.events_created:
-                summary.events_matched.append(event.pk)
-            event = Event.objects.get(pk=event.pk)
-        evidence, _ = Evidence.objects.update_or_create(
+            summary.events_matched.append(event.pk)
+        stored[event.pk] = event
+        reports.append((ev, plan, event))
+
+    created = events_create(
+        drafts=[EventDraft({name: getattr(new.event, name) for name in new.plan.values},
+                           [(a, r) for (_, r), a in new.actors.items()],
+                           list(new.accords.values())) for new in matcher.new],
+        origin=EventOrigin.PIPELINE, via=RevisionVia.PIPELINE,
+        pipeline_version=pipeline_version, reason=f"extracted from article {article.pk}")
+    for new, event in zip(matcher.new, created, strict=True):
+        new.event = event
+        summary.events_created.append(event.pk)
+
+    evidence_rows: dict[tuple, Evidence] = {}
+    for ev, plan, target in reports:
+        event = target.event if isinstance(target, NewEvent) else target
+        evidence_rows[(event.pk, ev.evidence.start, ev.evidence.end)] = Evidence(
             event=event, article=article, start=ev.evidence.start, end=ev.evidence.end,
-            defaults={"sentence": ev.evidence.text, "extractor_version": pipeline_version,
-                      "confidence": plan.values["confidence"]},
-        )
-        kept_evidence.add(evidence.pk)
-        touched[event.pk] = event
+            sentence=ev.evidence.text, extractor_version=pipeline_version,
+            confidence=plan.values["confidence"])
         mentions.append(Mention(article=article, kind=MentionKind.EVENT, start=ev.evidence.start,
                                 end=ev.evidence.end, text=ev.evidence.text[:1000], event=event))
+    Evidence.objects.bulk_create(evidence_rows.values(), update_conflicts=True,
+                                 unique_fields=["event", "article", "start", "end"],
+                                 update_fields=["sentence", "extractor_version", "confidence"])
 
-    stale = [e for e in previous if e.pk not in kept_evidence]
+    reported = {e.pk for e in created} | set(stored)
+    stale = [e for e in previous if (e.event_id, e.start, e.end) not in evidence_rows]
     summary.evidence_removed = len(stale)
     Evidence.objects.filter(pk__in=[e.pk for e in stale]).delete()
-    for event_id in {e.event_id for e in stale} - set(touched):
+    for event_id in {e.event_id for e in stale} - reported:
         event = Event.objects.filter(pk=event_id).first()
         if event is None:
             continue
@@ -414,12 +487,7 @@ def article_extraction_save(*, article: Article, result: DocumentResult, pipelin
                             reason=f"no longer extracted from article {article.pk}")
             event.delete()
             summary.events_deleted.append(event_id)
-        else:
-            touched[event.pk] = event
 
-    for event in touched.values():
-        control_log_sync(event=Event.objects.prefetch_related("event_actors__actor")
-                         .get(pk=event.pk))
     Mention.objects.bulk_create(mentions)
     summary.mentions = len(mentions)
 

@@ -25,11 +25,19 @@ def _jsonable(value):
     return value
 
 
-def event_snapshot(event: Event) -> dict:
-    """An event as editors see it, actors and accords included, for history and revert."""
+def event_snapshot(event: Event, *, event_actors=None, event_accords=None) -> dict:
+    """An event as editors see it, actors and accords included, for history and revert.
+
+    ``event_actors`` and ``event_accords`` default to the event's rows in the database;
+    a caller that has just written them passes them to save the queries.
+    """
+    if event_actors is None:
+        event_actors = event.event_actors.all()
+    if event_accords is None:
+        event_accords = event.event_accords.all()
     data = _field_snapshot(event)
-    data["actors"] = sorted([ea.actor_id, ea.role] for ea in event.event_actors.all())
-    data["accords"] = sorted([ea.accord_id, ea.relation] for ea in event.event_accords.all())
+    data["actors"] = sorted([ea.actor_id, ea.role] for ea in event_actors)
+    data["accords"] = sorted([ea.accord_id, ea.relation] for ea in event_accords)
     return data
 
 
@@ -59,11 +67,22 @@ def revision_record(*, instance: models.Model, action: str, via: str = RevisionV
                     user=None, before: dict | None = None, after: dict | None = None,
                     reason: str = "", pipeline_version: str = "") -> Revision:
     """Write one revision for ``instance``; ``after`` defaults to its current state."""
+    revision = revision_build(instance=instance, action=action, via=via, user=user,
+                              before=before, after=after, reason=reason,
+                              pipeline_version=pipeline_version)
+    revision.save()
+    return revision
+
+
+def revision_build(*, instance: models.Model, action: str, via: str = RevisionVia.EDITOR,
+                   user=None, before: dict | None = None, after: dict | None = None,
+                   reason: str = "", pipeline_version: str = "") -> Revision:
+    """The revision ``revision_record`` writes, unsaved (for ``bulk_create``)."""
     if after is None:
         after = snapshot(instance)
     if user is not None and not user.is_authenticated:
         user = None
-    return Revision.objects.create(
+    return Revision(
         content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
         object_id=instance.pk,
         object_repr=str(instance)[:300],

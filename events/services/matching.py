@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import connection
+from django.db.models import Q
 
 from events.choices import ActorRole, DatePrecision
 from events.models import Actor, Event
@@ -38,13 +41,11 @@ def _related(actor: Actor, others: set[int], parents: dict[int, int | None]) -> 
     return parents.get(actor.pk) in others or any(parents.get(o) == actor.pk for o in others)
 
 
-def _compatible(event: Event, plan: PlannedEvent) -> bool:
+def _compatible(roles: set[tuple[int, str]], plan: PlannedEvent,
+                parents: dict[int, int | None]) -> bool:
     """No contradiction on who gained control (a unit and its parent force agree)."""
-    roles = list(event.event_actors.all())
-    gainers = {ea.actor_id for ea in roles if ea.role == ActorRole.GAINS_CONTROL}
-    losers = {ea.actor_id for ea in roles if ea.role == ActorRole.LOSES_CONTROL}
-    parents = dict(Actor.objects.filter(pk__in=gainers | losers | {a.pk for a, _ in plan.actors})
-                   .values_list("pk", "parent_id"))
+    gainers = {pk for pk, role in roles if role == ActorRole.GAINS_CONTROL}
+    losers = {pk for pk, role in roles if role == ActorRole.LOSES_CONTROL}
     new_gainers = [a for a, r in plan.actors if r == ActorRole.GAINS_CONTROL]
     new_losers = [a for a, r in plan.actors if r == ActorRole.LOSES_CONTROL]
     if gainers and new_gainers and not any(_related(a, gainers, parents) for a in new_gainers):
@@ -54,43 +55,163 @@ def _compatible(event: Event, plan: PlannedEvent) -> bool:
     return not any(_related(a, gainers, parents) for a in new_losers)
 
 
-def lock_match_key(*, event_type: str, place_id: int) -> None:
-    # Two workers saving two reports of one event must not both create it.
-    key = zlib.crc32(f"{event_type}:{place_id}".encode()) - 2**31
+@dataclass
+class NewEvent:
+    """An event an article reports for the first time, not written yet.
+
+    The save creates all of an article's new events at once; until then a later report
+    in the same article can still match one of these and complete it.
+    """
+
+    event: Event
+    plan: PlannedEvent
+    actors: dict[tuple[int, str], Actor] = field(default_factory=dict)
+    accords: dict[int, tuple] = field(default_factory=dict)
+
+
+def _roles(target: Event | NewEvent) -> set[tuple[int, str]]:
+    if isinstance(target, NewEvent):
+        return set(target.actors)
+    return {(ea.actor_id, ea.role) for ea in target.event_actors.all()}
+
+
+def _accord_ids(target: Event | NewEvent) -> set[int]:
+    if isinstance(target, NewEvent):
+        return set(target.accords)
+    return {ea.accord_id for ea in target.event_accords.all()}
+
+
+def lock_match_keys(*, keys: Iterable[tuple[str, int]]) -> None:
+    """Serialise matching per (event type, place id) until the transaction ends.
+
+    Two workers saving two reports of one event must not both create it. The locks are
+    taken in one statement and one global order, so two workers saving articles about
+    the same places never each hold a lock the other waits for.
+    """
+    numbers = sorted({zlib.crc32(f"{event_type}:{place_id}".encode()) - 2**31
+                      for event_type, place_id in keys})
+    if not numbers:
+        return
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, key])
+        cursor.execute("SELECT count(pg_advisory_xact_lock(%s, k)) "
+                       "FROM (SELECT unnest(%s::int[]) AS k ORDER BY 1) AS keys",
+                       [_LOCK_NAMESPACE, numbers])
 
 
-def _same_parties(event: Event, plan: PlannedEvent) -> bool:
+def _same_parties(target: Event | NewEvent, plan: PlannedEvent) -> bool:
     """For events without a place: the very same actors in the same roles and accords."""
-    actors = {(ea.actor_id, ea.role) for ea in event.event_actors.all()}
-    accords = {ea.accord_id for ea in event.event_accords.all()}
-    return (actors == {(a.pk, r) for a, r in plan.actors}
-            and accords == {a.pk for a, _ in plan.accords})
+    return (_roles(target) == {(a.pk, r) for a, r in plan.actors}
+            and _accord_ids(target) == {a.pk for a, _ in plan.accords})
+
+
+def _window(plan: PlannedEvent, days: int) -> tuple[dt.date, dt.date]:
+    date = plan.values["date"]
+    if plan.values["date_precision"] != DatePrecision.DAY:
+        days = 0  # "in 2015" matches another "in 2015", not a day near 1 January
+    return date - dt.timedelta(days=days), date + dt.timedelta(days=days)
+
+
+def _matchable(plan: PlannedEvent) -> bool:
+    # No place and nobody named: "the same event" cannot be told apart.
+    return plan.values["place"] is not None or bool(plan.actors or plan.accords)
+
+
+class EventMatcher:
+    """Finds, for planned events, the stored event each one reports, if any.
+
+    The candidates of all the plans are read at once (same type, place and date
+    precision, dates within ``days``), with their actors and accords and the actors'
+    parents, so matching an article's events costs a fixed number of queries.
+    """
+
+    def __init__(self, plans: Sequence[PlannedEvent], days: int):
+        self.days = days
+        plans = [p for p in plans if _matchable(p)]
+        self.pool: dict[int, Event] = {}
+        self.new: list[NewEvent] = []
+        # (type, place id, date precision, date, report's id, the event it stands for)
+        self.reports: list[tuple] = []
+        if plans:
+            wanted = Q()
+            for plan in plans:
+                wanted |= Q(type=plan.values["type"], place=plan.values["place"],
+                            date_precision=plan.values["date_precision"],
+                            date__range=_window(plan, days))
+            candidates = Event.objects.filter(wanted).prefetch_related("event_actors",
+                                                                        "event_accords")
+            for event in candidates:
+                # A merged report is found by its own type, place and date and stands
+                # for the event it was merged into.
+                survivor = event_survivor(event=event)
+                self.pool.setdefault(survivor.pk, survivor)
+                self.reports.append((event.type, event.place_id, event.date_precision,
+                                     event.date, event.pk, survivor.pk))
+        self.parents: dict[int, int | None] = {}
+
+    def add(self, event: Event) -> None:
+        """Make a stored event a candidate for the plans still to match (re-read)."""
+        pk = event.pk
+        event = (Event.objects.filter(pk=pk)
+                 .prefetch_related("event_actors", "event_accords").first())
+        self.reports = [r for r in self.reports if r[4] != pk]
+        if event is None:
+            self.pool.pop(pk, None)
+            return
+        self.pool[pk] = event
+        self.reports.append((event.type, event.place_id, event.date_precision, event.date, pk,
+                             pk))
+
+    def add_new(self, new: NewEvent) -> None:
+        """Make an event not written yet a candidate for the plans still to match."""
+        event = new.event
+        self.new.append(new)
+        self.reports.append((event.type, event.place_id, event.date_precision, event.date,
+                             None, new))
+
+    def _load_parents(self, targets: list, plan: PlannedEvent) -> None:
+        """The parent force of every actor the comparison needs (units agree with it)."""
+        needed = {pk for t in targets for pk, _ in _roles(t)}
+        if not needed:
+            return
+        needed |= {a.pk for a, _ in plan.actors}
+        missing = needed - set(self.parents)
+        if missing:
+            self.parents.update(Actor.objects.filter(pk__in=missing)
+                                .values_list("pk", "parent_id"))
+
+    def find(self, plan: PlannedEvent) -> Event | NewEvent | None:
+        """The stored event, or this article's new one, that ``plan`` reports, if any."""
+        if not _matchable(plan):
+            return None
+        place = plan.values["place"]
+        place_id = place.pk if place else None
+        low, high = _window(plan, self.days)
+        kind = (plan.values["type"], place_id, plan.values["date_precision"])
+        found: dict = {}
+        for type_, place_, precision, date, _, target in self.reports:
+            if (type_, place_, precision) == kind and low <= date <= high:
+                target = self.pool.get(target) if isinstance(target, int) else target
+                if target is not None:
+                    found[id(target)] = target
+        found = [t for t in found.values()
+                 if _event(t).type == plan.values["type"] and _event(t).place_id == place_id]
+        if place is None:
+            matches = [t for t in found if _same_parties(t, plan)]
+        else:
+            self._load_parents(found, plan)
+            matches = [t for t in found if _compatible(_roles(t), plan, self.parents)]
+        if not matches:
+            return None
+        date = plan.values["date"]
+        matches.sort(key=lambda t: (not _event(t).is_active, abs((_event(t).date - date).days),
+                                    -_event(t).confidence, _event(t).pk or float("inf")))
+        return matches[0]
+
+
+def _event(target: Event | NewEvent) -> Event:
+    return target.event if isinstance(target, NewEvent) else target
 
 
 def event_find_match(*, plan: PlannedEvent, days: int) -> Event | None:
-    place = plan.values["place"]
-    if place is None and not (plan.actors or plan.accords):
-        return None  # no place and nobody named: "the same event" cannot be told apart
-    date, precision = plan.values["date"], plan.values["date_precision"]
-    if precision != DatePrecision.DAY:
-        days = 0  # "in 2015" matches another "in 2015", not a day near 1 January
-    candidates = (Event.objects.filter(type=plan.values["type"], place=place,
-                                       date_precision=precision,
-                                       date__range=(date - dt.timedelta(days=days),
-                                                    date + dt.timedelta(days=days)))
-                  .prefetch_related("event_actors", "event_accords"))
-    found: dict[int, Event] = {}
-    for event in candidates:
-        event = event_survivor(event=event)
-        if event.type == plan.values["type"] and event.place_id == (place.pk if place else None):
-            found.setdefault(event.pk, event)
-    if place is None:
-        matches = [e for e in found.values() if _same_parties(e, plan)]
-    else:
-        matches = [e for e in found.values() if _compatible(e, plan)]
-    if not matches:
-        return None
-    matches.sort(key=lambda e: (not e.is_active, abs((e.date - date).days), -e.confidence, e.pk))
-    return matches[0]
+    """The stored event ``plan`` reports, if any (see EventMatcher)."""
+    return EventMatcher([plan], days).find(plan)

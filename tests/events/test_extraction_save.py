@@ -354,3 +354,52 @@ def test_two_sentences_of_one_article_about_one_event_complete_each_other(kb):
     assert (event.fatalities, event.displaced) == (6, 2000)
     assert event.evidence.count() == 2
     assert Mention.objects.filter(article=article, kind=MentionKind.EVENT, event=event).count() == 2
+
+
+def test_a_unit_and_its_parent_force_gaining_the_town_are_one_event(kb):
+    unit = Actor.objects.create(name="Testland 4th Division", slug="testland-4th-division",
+                                kind=ActorKind.STATE_FORCES, parent=kb["army"])
+    first, second = make_article(1), make_article(2)
+    article_extraction_save(article=first, result=document(first, capture()),
+                            pipeline_version="0.9.1")
+    article_extraction_save(
+        article=second, pipeline_version="0.9.1",
+        result=document(second, capture(gainer="Testland 4th Division", start=5)))
+    event = Event.objects.get()
+    assert event.evidence.count() == 2
+    assert {(ea.actor_id, ea.role) for ea in event.event_actors.all()} >= {
+        (kb["army"].pk, ActorRole.GAINS_CONTROL), (unit.pk, ActorRole.GAINS_CONTROL)}
+
+    # Within one article too: the unit's report completes the army's.
+    Event.objects.all().delete()
+    third = make_article(3)
+    article_extraction_save(
+        article=third, pipeline_version="0.9.1",
+        result=document(third, capture(date="2020-03-01"),
+                        capture(date="2020-03-01", gainer="Testland 4th Division", start=40,
+                                end=60, fatalities=3)))
+    event = Event.objects.get()
+    assert event.fatalities == 3 and event.evidence.count() == 2
+    assert ControlFlip.objects.filter(event=event).count() == 1
+
+
+def test_saving_an_article_costs_the_same_queries_for_one_or_six_new_events(kb):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    towns = [Place.objects.create(geonames_id=990_000_200 + i, name=f"Testville {i}",
+                                  country_code="SY", point=Point(36.0 + i / 10, 35.0, srid=4326))
+             for i in range(6)]
+
+    def save(article, n, date):
+        events = [capture(place_id=t.geonames_id, place_name=t.name, start=i * 10,
+                          end=i * 10 + 9, date=date) for i, t in enumerate(towns[:n])]
+        with CaptureQueriesContext(connection) as queries:
+            article_extraction_save(article=article, result=document(article, *events),
+                                    pipeline_version="0.9.1")
+        return len(queries)
+
+    one, six = save(make_article(1), 1, "2020-02-05"), save(make_article(2), 6, "2020-05-01")
+    assert Event.objects.count() == 7
+    assert ControlFlip.objects.count() == 7
+    assert one == six

@@ -51,9 +51,9 @@ def control_flip_values(event: Event, event_actors=None) -> dict | None:
             **values}
 
 
-def control_log_sync(*, event: Event) -> ControlFlip | None:
+def control_log_sync(*, event: Event, event_actors=None) -> ControlFlip | None:
     """Create, update or remove the control-log row that ``event`` implies."""
-    values = control_flip_values(event)
+    values = control_flip_values(event, event_actors)
     if values is None:
         ControlFlip.objects.filter(event=event).delete()
         return None

@@ -41,16 +41,16 @@ ActorRoles = Sequence[tuple[Actor, str]]
 AccordLinks = Sequence[tuple[Accord, str]]
 
 
-def event_actors_set(event: Event, actors: ActorRoles) -> None:
-    """Replace the event's actors (pairs of actor and role)."""
+def event_actors_set(event: Event, actors: ActorRoles) -> list[EventActor]:
+    """Replace the event's actors (pairs of actor and role); returns the new rows."""
     EventActor.objects.filter(event=event).delete()
-    EventActor.objects.bulk_create(_actor_rows(event, actors))
+    return EventActor.objects.bulk_create(_actor_rows(event, actors))
 
 
-def event_accords_set(event: Event, accords: AccordLinks) -> None:
-    """Replace the event's accords (pairs of accord and relation)."""
+def event_accords_set(event: Event, accords: AccordLinks) -> list[EventAccord]:
+    """Replace the event's accords (pairs of accord and relation); returns the new rows."""
     EventAccord.objects.filter(event=event).delete()
-    EventAccord.objects.bulk_create(_accord_rows(event, accords))
+    return EventAccord.objects.bulk_create(_accord_rows(event, accords))
 
 
 def event_validate(event: Event) -> None:

@@ -45,6 +45,8 @@ from events.models import (
     Revision,
 )
 from ingest.nlp.dates import iso_date
+from ingest.nlp.gazetteer import haversine_km
+from ingest.nlp.normalize import normalize_name
 from ingest.nlp.types import DocumentResult, EventPlace, ExtractedEvent
 
 from .control import control_log_sync
@@ -148,6 +150,10 @@ class _Resolver:
         if ids:
             self._by_geonames_id = {p.geonames_id: p
                                     for p in Place.objects.filter(geonames_id__in=ids)}
+        refs = [(p.geonames_id, p.name, p.country_code, p.lat, p.lon) for p in result.places]
+        refs += [(ev.place.geonames_id, ev.place.name, ev.place.country_code, ev.place.lat,
+                  ev.place.lon) for ev in result.events if ev.place is not None]
+        self._prefetch_by_name([r for r in refs if r[1] and r[0] not in self._by_geonames_id])
         names = {a.name for a in result.actors} | {a.name for ev in result.events
                                                      for a in ev.actors if a.name}
         if names:
@@ -156,6 +162,21 @@ class _Resolver:
                                                       for name, _ in ev.accords if name}
         if names:
             self._accords.update((a.name, a) for a in Accord.objects.filter(name__in=names))
+
+    def _prefetch_by_name(self, refs: list[tuple]) -> None:
+        """Places the NLP named without a GeoNames id (admin areas): the nearest place of
+        that name in its country, for all of them in one query."""
+        keys = {normalize_name(name) for _, name, _, _, _ in refs} - {""}
+        if not keys:
+            return
+        rows = list(Place.objects.filter(search_names__overlap=sorted(keys)))
+        for geonames_id, name, country_code, lat, lon in refs:
+            key = normalize_name(name)
+            found = [p for p in rows if key in p.search_names
+                     and (not country_code or p.country_code == country_code)]
+            self._places[(geonames_id, name, country_code)] = min(
+                found, key=lambda p: (haversine_km(lat, lon, p.point.y, p.point.x), p.pk),
+                default=None)
 
     def place(self, *, geonames_id: int | None, name: str, country_code: str, lat: float,
               lon: float) -> Place | None:
@@ -263,12 +284,6 @@ def _plan(ev: ExtractedEvent, resolver: _Resolver, published: dt.date,
     return PlannedEvent(values=values, actors=actors, accords=accords, extracted=ev)
 
 
-def _is_sole_source(event: Event, article: Article) -> bool:
-    """A machine-made event all of whose evidence comes from ``article``."""
-    return (event.origin == EventOrigin.PIPELINE
-            and not Evidence.objects.filter(event=event).exclude(article=article).exists())
-
-
 def _merge_values(event: Event, plan: PlannedEvent, *, sole: bool) -> None:
     """Set ``plan``'s values on ``event`` (in memory) by the rules of ``_apply``."""
     for name, value in plan.values.items():
@@ -276,6 +291,10 @@ def _merge_values(event: Event, plan: PlannedEvent, *, sole: bool) -> None:
             continue
         lock_name = "place" if name == "location_text" else name
         if event.is_locked(lock_name):
+            continue
+        if name == "place":  # compare ids: reading event.place would query the place
+            if sole and event.place_id != (value.pk if value else None):
+                event.place = value
             continue
         current = getattr(event, name)
         if sole:
@@ -286,52 +305,59 @@ def _merge_values(event: Event, plan: PlannedEvent, *, sole: bool) -> None:
             setattr(event, name, value)
 
 
-def _apply(event: Event, plan: PlannedEvent, *, sole: bool,
-           pipeline_version: str) -> tuple[Event, bool]:
-    """Bring ``event`` in line with a new extraction; returns it and whether it changed.
+def _apply(event: Event, plan: PlannedEvent, *, sole: bool, pipeline_version: str,
+           locked: bool = False) -> tuple[Event, bool, list[EventActor], list[EventAccord]]:
+    """Bring ``event`` in line with a new extraction.
+
+    Returns the event, whether it changed, and its actor and accord rows now.
 
     The sole source of a machine-made event rewrites its unlocked values; another report
     only fills in what is missing. Locked fields and verified events are left alone.
+    ``locked``: ``event`` was read FOR UPDATE in this transaction, with its actors and
+    accords; otherwise it is read again so. Nothing is written when nothing changes.
     """
     if event.review_status == ReviewStatus.VERIFIED:
-        return event, False
-    event = (Event.objects.select_for_update().prefetch_related("event_actors", "event_accords")
-             .get(pk=event.pk))
-    before = event_snapshot(event)
+        return event, False, list(event.event_actors.all()), list(event.event_accords.all())
+    if not locked:
+        event = (Event.objects.select_for_update()
+                 .prefetch_related("event_actors", "event_accords").get(pk=event.pk))
+    roles, links = list(event.event_actors.all()), list(event.event_accords.all())
+    before = event_snapshot(event, event_actors=roles, event_accords=links)
+    version = event.extractor_version
     _merge_values(event, plan, sole=sole)
     if sole:
         event.extractor_version = pipeline_version
     event_validate(event)
-    current_roles = {(ea.actor_id, ea.role) for ea in event.event_actors.all()}
     if not event.is_locked("actors"):
+        current = {(ea.actor_id, ea.role) for ea in roles}
         wanted = {(a.pk, r): a for a, r in plan.actors}
-        if sole and set(wanted) != current_roles:
-            event_actors_set(event, [(a, r) for (_, r), a in wanted.items()])
-        elif not sole and set(wanted) - current_roles:
-            EventActor.objects.bulk_create(
+        if sole and set(wanted) != current:
+            roles = event_actors_set(event, [(a, r) for (_, r), a in wanted.items()])
+        elif not sole and set(wanted) - current:
+            roles = roles + EventActor.objects.bulk_create(
                 EventActor(event=event, actor=a, role=r)
-                for (pk, r), a in wanted.items() if (pk, r) not in current_roles)
+                for (pk, r), a in wanted.items() if (pk, r) not in current)
     if not event.is_locked("accords"):
-        current = {ea.accord_id: ea for ea in event.event_accords.all()}
+        current = {ea.accord_id: ea.relation for ea in links}
         wanted_accords = {a.pk: (a, r) for a, r in plan.accords}
-        if sole and {k: v[1] for k, v in wanted_accords.items()} != \
-                {k: v.relation for k, v in current.items()}:
-            event_accords_set(event, list(wanted_accords.values()))
+        if sole and {k: v[1] for k, v in wanted_accords.items()} != current:
+            links = event_accords_set(event, list(wanted_accords.values()))
         elif not sole and set(wanted_accords) - set(current):
-            EventAccord.objects.bulk_create(
+            links = links + EventAccord.objects.bulk_create(
                 EventAccord(event=event, accord=a, relation=r)
                 for pk, (a, r) in wanted_accords.items() if pk not in current)
-    event.save()
-    event._prefetched_objects_cache = {}
-    after = event_snapshot(event)
+    after = event_snapshot(event, event_actors=roles, event_accords=links)
     changed = {k: v for k, v in after.items() if k != "extractor_version"} != \
         {k: v for k, v in before.items() if k != "extractor_version"}
+    if changed or event.extractor_version != version:
+        event.save()
     if changed:
+        event._prefetched_objects_cache = {}
         revision_record(instance=event, action=RevisionAction.UPDATE, via=RevisionVia.PIPELINE,
                         before=before, after=after, pipeline_version=pipeline_version,
                         reason="re-extracted" if sole else "reported by another article")
-        control_log_sync(event=event)
-    return event, changed
+        control_log_sync(event=event, event_actors=roles)
+    return event, changed, roles, links
 
 
 def _touched_by_people(event: Event) -> bool:
@@ -408,6 +434,11 @@ def article_extraction_save(*, article: Article, result: DocumentResult, pipelin
                           for _, plan in planned])
     matcher = EventMatcher([plan for _, plan in planned], match_days)
 
+    # Stored events that other articles report too (this one is not their sole source).
+    reported_elsewhere = set(
+        Evidence.objects.filter(event__in={*matcher.pool, *(e.pk for es in by_span.values()
+                                                            for e in es)})
+        .exclude(article=article).values_list("event_id", flat=True).distinct())
     stored: dict[int, Event] = {}  # stored events this article reports, by id
     reports: list[tuple[ExtractedEvent, PlannedEvent, Event | NewEvent]] = []
     for ev, plan in planned:
@@ -418,7 +449,8 @@ def article_extraction_save(*, article: Article, result: DocumentResult, pipelin
         same_place = [e for e in olds if e.place_id == (place.pk if place else None)]
         if same_place:
             event = same_place[0]
-        elif len(olds) == 1 and new_keys[key] == 1 and _is_sole_source(olds[0], article):
+        elif (len(olds) == 1 and new_keys[key] == 1 and olds[0].origin == EventOrigin.PIPELINE
+              and olds[0].pk not in reported_elsewhere):
             event = olds[0]  # this sentence's event, re-read by a new pipeline version
         if event is None:
             event = matcher.find(plan)
@@ -439,11 +471,14 @@ def article_extraction_save(*, article: Article, result: DocumentResult, pipelin
             reports.append((ev, plan, new))
             continue
         # A second report of one event in the same article only fills in blanks.
-        sole = event.pk not in stored and _is_sole_source(event, article)
-        event, changed = _apply(event, plan, sole=sole, pipeline_version=pipeline_version)
+        sole = (event.pk not in stored and event.origin == EventOrigin.PIPELINE
+                and event.pk not in reported_elsewhere)
+        event, changed, roles, links = _apply(event, plan, sole=sole,
+                                              pipeline_version=pipeline_version,
+                                              locked=matcher.is_locked(event))
         if changed:
             summary.events_updated.append(event.pk)
-            matcher.add(event)
+            matcher.add(event, roles, links)
         else:
             summary.events_matched.append(event.pk)
         stored[event.pk] = event

@@ -69,18 +69,6 @@ class NewEvent:
     accords: dict[int, tuple] = field(default_factory=dict)
 
 
-def _roles(target: Event | NewEvent) -> set[tuple[int, str]]:
-    if isinstance(target, NewEvent):
-        return set(target.actors)
-    return {(ea.actor_id, ea.role) for ea in target.event_actors.all()}
-
-
-def _accord_ids(target: Event | NewEvent) -> set[int]:
-    if isinstance(target, NewEvent):
-        return set(target.accords)
-    return {ea.accord_id for ea in target.event_accords.all()}
-
-
 def lock_match_keys(*, keys: Iterable[tuple[str, int]]) -> None:
     """Serialise matching per (event type, place id) until the transaction ends.
 
@@ -96,12 +84,6 @@ def lock_match_keys(*, keys: Iterable[tuple[str, int]]) -> None:
         cursor.execute("SELECT count(pg_advisory_xact_lock(%s, k)) "
                        "FROM (SELECT unnest(%s::int[]) AS k ORDER BY 1) AS keys",
                        [_LOCK_NAMESPACE, numbers])
-
-
-def _same_parties(target: Event | NewEvent, plan: PlannedEvent) -> bool:
-    """For events without a place: the very same actors in the same roles and accords."""
-    return (_roles(target) == {(a.pk, r) for a, r in plan.actors}
-            and _accord_ids(target) == {a.pk for a, _ in plan.accords})
 
 
 def _window(plan: PlannedEvent, days: int) -> tuple[dt.date, dt.date]:
@@ -129,6 +111,8 @@ class EventMatcher:
         plans = [p for p in plans if _matchable(p)]
         self.pool: dict[int, Event] = {}
         self.new: list[NewEvent] = []
+        self.locked: set[int] = set()
+        self.parties: dict[int, tuple[set, set]] = {}
         # (type, place id, date precision, date, report's id, the event it stands for)
         self.reports: list[tuple] = []
         if plans:
@@ -137,9 +121,13 @@ class EventMatcher:
                 wanted |= Q(type=plan.values["type"], place=plan.values["place"],
                             date_precision=plan.values["date_precision"],
                             date__range=_window(plan, days))
-            candidates = Event.objects.filter(wanted).prefetch_related("event_actors",
-                                                                        "event_accords")
+            # Read FOR UPDATE: the save may change a candidate it matches, and an editor's
+            # correction must not land in between.
+            candidates = (Event.objects.filter(wanted).select_for_update()
+                          .prefetch_related("event_actors", "event_accords"))
             for event in candidates:
+                if not event.merged_into_id:
+                    self.locked.add(event.pk)
                 # A merged report is found by its own type, place and date and stands
                 # for the event it was merged into.
                 survivor = event_survivor(event=event)
@@ -148,18 +136,31 @@ class EventMatcher:
                                      event.date, event.pk, survivor.pk))
         self.parents: dict[int, int | None] = {}
 
-    def add(self, event: Event) -> None:
-        """Make a stored event a candidate for the plans still to match (re-read)."""
+    def add(self, event: Event, roles: list, links: list) -> None:
+        """Take the new state of a candidate this save changed (still locked): its
+        values, and its actor and accord rows ``roles`` and ``links``."""
         pk = event.pk
-        event = (Event.objects.filter(pk=pk)
-                 .prefetch_related("event_actors", "event_accords").first())
         self.reports = [r for r in self.reports if r[4] != pk]
-        if event is None:
-            self.pool.pop(pk, None)
-            return
         self.pool[pk] = event
+        self.parties[pk] = ({(ea.actor_id, ea.role) for ea in roles},
+                            {ea.accord_id for ea in links})
+        self.locked.add(pk)
         self.reports.append((event.type, event.place_id, event.date_precision, event.date, pk,
                              pk))
+
+    def _parties(self, target: Event | NewEvent) -> tuple[set[tuple[int, str]], set[int]]:
+        """(actor id, role) pairs and accord ids of a candidate."""
+        if isinstance(target, NewEvent):
+            return set(target.actors), set(target.accords)
+        if target.pk not in self.parties:
+            self.parties[target.pk] = (
+                {(ea.actor_id, ea.role) for ea in target.event_actors.all()},
+                {ea.accord_id for ea in target.event_accords.all()})
+        return self.parties[target.pk]
+
+    def is_locked(self, event: Event) -> bool:
+        """Whether ``event`` is a candidate as read FOR UPDATE, with its actors and accords."""
+        return event.pk in self.locked and self.pool.get(event.pk) is event
 
     def add_new(self, new: NewEvent) -> None:
         """Make an event not written yet a candidate for the plans still to match."""
@@ -170,7 +171,7 @@ class EventMatcher:
 
     def _load_parents(self, targets: list, plan: PlannedEvent) -> None:
         """The parent force of every actor the comparison needs (units agree with it)."""
-        needed = {pk for t in targets for pk, _ in _roles(t)}
+        needed = {pk for t in targets for pk, _ in self._parties(t)[0]}
         if not needed:
             return
         needed |= {a.pk for a, _ in plan.actors}
@@ -196,10 +197,13 @@ class EventMatcher:
         found = [t for t in found.values()
                  if _event(t).type == plan.values["type"] and _event(t).place_id == place_id]
         if place is None:
-            matches = [t for t in found if _same_parties(t, plan)]
+            # Without a place: the very same actors in the same roles, and the same accords.
+            parties = ({(a.pk, r) for a, r in plan.actors}, {a.pk for a, _ in plan.accords})
+            matches = [t for t in found if self._parties(t) == parties]
         else:
             self._load_parents(found, plan)
-            matches = [t for t in found if _compatible(_roles(t), plan, self.parents)]
+            matches = [t for t in found
+                       if _compatible(self._parties(t)[0], plan, self.parents)]
         if not matches:
             return None
         date = plan.values["date"]
@@ -210,8 +214,3 @@ class EventMatcher:
 
 def _event(target: Event | NewEvent) -> Event:
     return target.event if isinstance(target, NewEvent) else target
-
-
-def event_find_match(*, plan: PlannedEvent, days: int) -> Event | None:
-    """The stored event ``plan`` reports, if any (see EventMatcher)."""
-    return EventMatcher([plan], days).find(plan)

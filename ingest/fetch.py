@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
 from django.conf import settings
+from requests.adapters import HTTPAdapter
 
 from .errors import IngestError, TransientIngestError
 
@@ -107,9 +109,28 @@ class FetchResult:
         return self.status == 304
 
 
+def _allowed_hosts() -> set[str]:
+    return {h.lower() for h in settings.FETCH_ALLOWED_PRIVATE_HOSTS}
+
+
+def _refuse_non_public(host: str, raw_address: str, allowed: set[str]) -> None:
+    address = ipaddress.ip_address(raw_address.split("%", 1)[0])
+    if getattr(address, "ipv4_mapped", None):
+        address = address.ipv4_mapped
+    if host.lower() in allowed or str(address) in allowed:
+        return
+    if (address.is_private or address.is_loopback or address.is_link_local
+            or address.is_multicast or address.is_reserved or address.is_unspecified
+            or not address.is_global):
+        raise RefusedAddress(
+            f"Refused to fetch {host}: it resolves to {address}, a private, loopback or "
+            "otherwise non-public address."
+        )
+
+
 def _check_address(host: str, port: int) -> None:
     """Refuse hosts that resolve to non-public addresses, unless explicitly allowed."""
-    allowed = {h.lower() for h in settings.FETCH_ALLOWED_PRIVATE_HOSTS}
+    allowed = _allowed_hosts()
     if host.lower() in allowed:
         return
     try:
@@ -117,18 +138,60 @@ def _check_address(host: str, port: int) -> None:
     except socket.gaierror as exc:
         raise ConnectionFailed(f"The host name {host!r} could not be resolved ({exc}).") from exc
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
-        if getattr(address, "ipv4_mapped", None):
-            address = address.ipv4_mapped
-        if str(address) in allowed:
-            continue
-        if (address.is_private or address.is_loopback or address.is_link_local
-                or address.is_multicast or address.is_reserved or address.is_unspecified
-                or not address.is_global):
-            raise RefusedAddress(
-                f"Refused to fetch {host}: it resolves to {address}, a private, loopback or "
-                "otherwise non-public address."
-            )
+        _refuse_non_public(host, info[4][0], allowed)
+
+
+class _PeerCheckMixin:
+    """Checks the address a connection actually reached before a byte is sent on it.
+
+    ``check_url`` resolves the host before the request, and the connection resolves it
+    again: a DNS server that answers a public address the first time and a private one
+    the second (DNS rebinding) would slip through. This check closes that gap.
+    """
+
+    def _new_conn(self):
+        # RefusedAddress is no OSError: urllib3 and requests let it through unwrapped.
+        sock = super()._new_conn()
+        try:
+            _refuse_non_public(self.host, sock.getpeername()[0], _allowed_hosts())
+        except RefusedAddress:
+            sock.close()
+            raise
+        return sock
+
+
+class _CheckedHTTPConnection(_PeerCheckMixin, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _CheckedHTTPSConnection(_PeerCheckMixin, urllib3.connection.HTTPSConnection):
+    pass
+
+
+class _CheckedHTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _CheckedHTTPConnection
+
+
+class _CheckedHTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _CheckedHTTPSConnection
+
+
+class _CheckedAdapter(HTTPAdapter):
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _CheckedHTTPPool,
+                                                   "https": _CheckedHTTPSPool}
+
+
+def checked_session() -> requests.Session:
+    """A requests session that refuses to talk to non-public addresses at connect time,
+    ignores proxies from the environment (they would bypass the checks)."""
+    session = requests.Session()
+    session.trust_env = False
+    adapter = _CheckedAdapter(max_retries=0)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
 
 
 def check_url(url: str) -> tuple[str, int]:
@@ -188,8 +251,7 @@ def fetch_url(url: str, *, etag: str = "", last_modified: str = "",
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     current = url
-    with requests.Session() as session:
-        session.trust_env = False  # a proxy from the environment would bypass the checks
+    with checked_session() as session:
         for _hop in range(MAX_REDIRECTS + 1):
             check_url(current)
             try:

@@ -13,6 +13,7 @@ from ingest.fetch import (
     Timeout,
     TooLarge,
     check_url,
+    checked_session,
     fetch_url,
 )
 
@@ -32,6 +33,23 @@ def test_loopback_is_refused_unless_allowed(http_server, settings):
     with pytest.raises(RefusedAddress, match="127.0.0.1.*private, loopback"):
         fetch_url(url)
     assert http_server.hits("/news/1") == 0  # refused before any connection
+
+
+def test_a_host_that_resolves_to_a_private_address_at_connect_time_is_refused(http_server,
+                                                                             settings):
+    # DNS rebinding: the name looked public when checked and points inside when the
+    # connection is made. The connection itself checks the address it reached, before
+    # sending the request; here it is given a loopback URL without the up-front check.
+    settings.FETCH_ALLOWED_PRIVATE_HOSTS = []
+    url = http_server.add("/internal/admin", "secret")
+    with checked_session() as session, pytest.raises(Exception) as caught:
+        session.get(url, timeout=5)
+    assert "127.0.0.1" in str(caught.value) and "non-public" in str(caught.value)
+    assert http_server.hits("/internal/admin") == 0  # the request was never sent
+
+    settings.FETCH_ALLOWED_PRIVATE_HOSTS = ["127.0.0.1"]  # an allowed host still works
+    with checked_session() as session:
+        assert session.get(url, timeout=5).text == "secret"
 
 
 @pytest.mark.parametrize("url", [

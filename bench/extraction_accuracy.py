@@ -96,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     ours = [any(e.type == "control_change" for e in res.events) for res in results]
     base = [bool(KEYWORDS.search(r["text"])) for r in rows]
     geo_err: list[float] = []
+    geo_miss: dict[str, int] = {}  # geocoding misses by the precision the place was given
     geo_rows = date_ok = actor_ok = 0
     errors: list[str] = []
     for row, res, is_pos, pred in zip(rows, results, gold, ours, strict=True):
@@ -111,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
                 geo_err.append(float("inf"))
             if geo_err[-1] > 25:
                 got = event.place.name if event is not None and event.place else None
+                how = event.place.precision if got is not None else "no place"
+                geo_miss[how] = geo_miss.get(how, 0) + 1
                 errors.append(f"[geo {geo_err[-1]:.0f} km: {got!r} vs {row['location']!r}] "
                               f"{row['id']}: {row['text'][:120]}")
         gold_date = dt.date.fromisoformat(row["event_date"])
@@ -148,6 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'date within 1 day':<34}{date_ok / n:>12.3f}{'-':>20}")
     print(f"{'gaining actor = ACLED actor1':<34}{actor_ok / max(n_pos, 1):>12.3f}{'-':>20}")
     if args.errors:
+        print()
+        print("geocoding misses by the precision given: " + ", ".join(
+            f"{how} {n}" for how, n in sorted(geo_miss.items(), key=lambda x: -x[1])))
         print()
         print("\n".join(errors))
     return 0

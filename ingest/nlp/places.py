@@ -1,11 +1,11 @@
 """Place mentions: candidate spans looked up in the gazetteer, then disambiguated.
 
-Candidates are the model's GPE/LOC/FAC entities (and ORG/PERSON ones, which the small
-model gives to many towns) plus capitalised word runs after a locative word ("in", "near",
-"village of", "captured"). Nothing is loaded into an EntityRuler: each candidate is a dict
-look-up. Among the gazetteer entries a name may refer to, the choice weighs the countries
-the document is about, an admin area named beside it ("Saraqib in Idlib"), the population
-and the closeness to the document's other places.
+Candidates are the token runs of ``place_runs`` (the model's entities and capitalised
+words after a locative word). Nothing is loaded into an EntityRuler: each candidate is a
+dict look-up, then another spelling, then its known parts. Among the gazetteer entries a
+name may refer to, the choice weighs the countries the document is about, the place it is
+said to be in ("Saraqib in Idlib", "Tall Rasho (Hama)"), the population and the
+closeness to the document's other places.
 """
 
 from __future__ import annotations
@@ -17,56 +17,41 @@ from spacy.tokens import Doc
 
 from .gazetteer import FUZZY_GLOBAL_POPULATION, Gazetteer, haversine_km
 from .normalize import normalize_name, translit_key
+from .place_runs import (
+    GENERIC,
+    PARTICLES,
+    PREFIXES,
+    STOP,
+    candidate_runs,
+    gaps,
+    is_acronym,
+    strip,
+)
 from .types import GazetteerEntry
 
-_NER_LABELS = {"GPE", "LOC", "FAC"}
-_WEAK_LABELS = {"ORG", "PERSON", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT"}
-LOCATIVE = {"in", "near", "at", "from", "to", "into", "towards", "toward", "outside", "around",
-            "of", "inside", "across", "on", "off", "between", "and", "captured", "seized",
-            "recaptured", "retook", "took", "stormed", "entered", "liberated", "overran",
-            "shelled", "besieged", "surrounded", "encircled", "targeted", "attacked", "struck",
-            "bombed", "control", "reached", "via", "through", "over", "including", "west",
-            "east", "north", "south", "northwest", "northeast", "southwest", "southeast"}
-# Words that may sit inside a transliterated name: "Tal al Janab", "Khirbat Al-Naimah".
-_PARTICLES = {"al", "el", "ad", "ar", "as", "at", "an", "az", "ash", "ed", "es", "bin", "bani",
-              "bou", "de", "du", "des", "la", "le", "-", "'", "’", "ul", "wa", "abu", "um", "umm"}
-_GENERIC = {"city", "town", "village", "villages", "countryside", "district", "districts",
-            "province", "governorate", "area", "areas", "region", "camp", "front", "frontline",
-            "sub", "subdistrict", "neighborhood", "neighbourhood", "county", "state",
-            "territory", "locality", "outskirts", "desert", "plain", "axis", "road", "highway"}
-_ADMIN_WORDS = {"province", "governorate", "region", "state", "countryside", "county",
-                "oblast", "prefecture", "district"}
-_STOP = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-         "january", "february", "march", "april", "may", "june", "july", "august", "september",
-         "october", "november", "december", "operation", "the", "a", "clashes", "regime",
-         "army", "forces", "no", "neither", "both", "one", "two", "un", "eu", "islamist",
-         "rebel", "rebels", "opposition", "government", "military", "police", "source",
-         "president", "minister", "ministry", "general", "state", "islamic state", "god",
-         "allah", "north", "south", "east", "west", "center", "centre", "news", "video",
-         "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-         "big", "small", "upper", "lower", "old", "new", "greater", "al", "el"}
-# First words of Arabic and other place names that are places on their own elsewhere
-# ("Tell" of "Tell Halaf", "Bir" of "Bir Asheq"): never looked up alone.
-_PREFIXES = {"tell", "tal", "tall", "bir", "ein", "ain", "ayn", "ras", "umm", "um", "abu",
-             "kafr", "kfar", "deir", "dayr", "khirbat", "khirbet", "jabal", "jebel", "wadi",
-             "tel", "beit", "bayt", "maarat", "maaret", "qasr", "sheikh", "shaykh", "hay",
-             "mount", "lake", "port", "san", "santa", "saint", "st", "fort", "camp", "bab",
-             "khan", "jisr", "qalaat", "marj", "hayy", "harat", "mazraat"}
-_MAX_RUN = 5
 _CONTAINER_WORDS = {"in", "of", "the", ",", "(", "near", "western", "eastern", "northern",
                     "southern", "north", "south", "east", "west", "rural", "northwestern",
                     "northeastern", "southwestern", "southeastern"}
-
-
+# Words after an admin area's name that say the area is meant, not its namesake town.
+# Not "district": a district is named after its main town ("Farah district").
+_ADMIN_WORDS = {"province", "governorate", "region", "state", "countryside", "county",
+                "oblast", "prefecture"}
 # A place found by another spelling of its name must lie this close to a place the
 # text names unambiguously (or share its admin area).
 _TRANSLIT_NEAR_KM = 60.0
 # With no such place named, the consonants alone must say more than a short name does.
 _TRANSLIT_ALONE_SKELETON = 4
-
-
-def _is_acronym(text: str) -> bool:
-    return text.isupper() and len(text) <= 5
+# A country at least this far from all the story's countries is a namesake.
+_FAR_COUNTRY_KM = 3000.0
+# "X in Y" with X in another admin area than the town Y: still X when this close.
+_INSIDE_KM = 60.0
+# Below this, "X, Y province" puts X in Y even when X is one of a list.
+_VILLAGE_POPULATION = 10_000
+# A town this big found by a spelling variant is believed without a place beside it.
+_KNOWN_TOWN_POPULATION = 20_000
+# A lone word after an unknown village's name is taken for a town at least this big (or
+# an admin area): "Wadi Thumah Marib".
+_TRAILING_POPULATION = 50_000
 
 
 def _anchors(hits: list[PlaceHit], local: set[str]) -> list[GazetteerEntry]:
@@ -75,7 +60,8 @@ def _anchors(hits: list[PlaceHit], local: set[str]) -> list[GazetteerEntry]:
     for hit in hits:
         here = [e for e in hit.candidates if not local or e.country_code in local]
         if len(here) <= 3:
-            out += here
+            # A country says nothing about where in it a village is.
+            out += [e for e in here if e.kind != "country"]
     return out
 
 
@@ -87,6 +73,59 @@ def _near(anchors: list[GazetteerEntry], entries: list[GazetteerEntry]
     admins = {(a.country_code, a.admin1_name) for a in anchors if a.admin1_name}
     return [e for e in entries if (e.country_code, e.admin1_name) in admins or any(
         haversine_km(e.lat, e.lon, a.lat, a.lon) <= _TRANSLIT_NEAR_KM for a in anchors)]
+
+
+def _far_country(entry: GazetteerEntry, story: list[GazetteerEntry],
+                 candidates: list[GazetteerEntry]) -> bool:
+    """A country far from every country of the story, named by a word that is also a
+    town's name: "withdrew from Tonga" in a note about South Sudan."""
+    if not story or all(e.kind == "country" for e in candidates):
+        return False
+    return all(haversine_km(entry.lat, entry.lon, c.lat, c.lon) > _FAR_COUNTRY_KM
+               for c in story)
+
+
+def _is_namesake_of_admin(entry: GazetteerEntry) -> bool:
+    """"Idlib", "Kharkiv": a town with its province's name, which texts use for either."""
+    return entry.kind == "populated_place" and bool(entry.admin1_name) and normalize_name(
+        entry.name).removeprefix("al ") == normalize_name(entry.admin1_name).removeprefix("al ")
+
+
+def _strict(hit: PlaceHit, container: PlaceHit, link: str) -> bool:
+    """Whether "X in Y" must put X inside Y. Lists of towns ("Izium, Kharkiv and
+    Bakhmut") are not containment: a comma only says so for a province, and only of a
+    village or a name found by another spelling or in part. Nor is a Y that names many
+    places ("Valle", "Santa") or a country."""
+    outer = container.chosen
+    if outer is None or outer.kind == "country" or sum(
+            e.country_code == outer.country_code for e in container.candidates) > 3:
+        return False
+    admin = outer.kind == "admin_area" or _is_namesake_of_admin(outer)
+    if link == "next":
+        # Two names in a row: "Sirwah Marib" is a district and its province, "Jarablus
+        # Manbij" two towns of a list.
+        return admin
+    if link != "comma":
+        return True
+    return admin and (
+        hit.fuzzy or hit.partial or all(e.population < _VILLAGE_POPULATION
+                                        for e in hit.candidates))
+
+
+def _inside(entry: GazetteerEntry, outer: GazetteerEntry) -> bool:
+    """Whether ``entry`` may lie in ``outer``: same country, and same admin area or close."""
+    if entry.kind == "country":
+        return True
+    if entry.country_code != outer.country_code:
+        return False
+    if entry.admin1_name and outer.admin1_name:
+        if normalize_name(entry.admin1_name) == normalize_name(outer.admin1_name):
+            return True
+        limit = _INSIDE_KM
+    else:
+        limit = 2 * _INSIDE_KM  # no admin area known to compare (South Sudan)
+    return outer.kind != "admin_area" and haversine_km(
+        entry.lat, entry.lon, outer.lat, outer.lon) <= limit
 
 
 @dataclass(slots=True)
@@ -104,52 +143,14 @@ class PlaceHit:
     score: float = 0.0
     context: set[str] = field(default_factory=set)  # normalised names said beside it
     fuzzy: bool = False  # found by another romanisation of the name, not the name itself
+    partial: bool = False  # a known part of a longer, unknown name ("Marib" of "Wadi Thumah Marib")
+    run_end: int = -1  # where the words read as this name ended (the unknown rest included)
 
     @property
     def precision(self) -> str:
         if self.chosen is None:
             return "unknown"
         return {"admin_area": "region", "country": "country"}.get(self.chosen.kind, "exact")
-
-
-def _strip(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    while start < end and (doc[start].lower_ in ("the", "a") or doc[start].is_punct):
-        start += 1
-    while end > start and (doc[end - 1].lower_ in _GENERIC or doc[end - 1].is_punct
-                           or doc[end - 1].lower_ in ("'s", "’s")):
-        end -= 1
-    return start, end
-
-
-def _runs(doc: Doc) -> list[tuple[int, int, bool]]:
-    """(start, end, strong) token ranges that may name a place."""
-    out: list[tuple[int, int, bool]] = []
-    for ent in doc.ents:
-        if ent.label_ in _NER_LABELS:
-            out.append((ent.start, ent.end, True))
-        elif ent.label_ in _WEAK_LABELS:
-            out.append((ent.start, ent.end, False))
-    i = 0
-    while i < len(doc):
-        tok = doc[i]
-        if tok.lower_ in LOCATIVE or tok.lemma_.lower() in LOCATIVE:
-            j = i + 1
-            while j < len(doc) and doc[j].lower_ in ("the", "village", "town", "city", "of",
-                                                     "villages", "area", "areas", "key"):
-                j += 1
-            k = j
-            while k < len(doc) and k - j < _MAX_RUN and (
-                    (doc[k].text[:1].isupper() and doc[k].is_alpha or doc[k].text[:1].isupper()
-                     and "'" in doc[k].text) or (doc[k].lower_ in _PARTICLES and k > j)):
-                k += 1
-            while k > j and doc[k - 1].lower_ in _PARTICLES:
-                k -= 1
-            if k > j:
-                out.append((j, k, False))
-            i = max(i + 1, j)
-        else:
-            i += 1
-    return out
 
 
 class PlaceResolver:
@@ -162,38 +163,57 @@ class PlaceResolver:
                ) -> tuple[int, int, list[GazetteerEntry] | None]:
         """(start, end, entries) of a token run looked up as written; entries None when
         the run cannot be a place name at all."""
-        start, end = _strip(doc, start, end)
+        start, end = strip(doc, start, end)
         if start >= end:
             return start, end, None
         text = doc[start:end].text
-        if normalize_name(text) in _STOP or len(text) < 3 or (
-                end - start == 1 and doc[start].lower_ in _PREFIXES):
+        if normalize_name(text) in STOP or len(text) < 3 or (
+                end - start == 1 and doc[start].lower_ in PREFIXES):
             return start, end, None
-        entries = self.gazetteer.lookup(text)
-        if _is_acronym(text):
+        # Other spellings ("Tell" / "Tall") are tried later, with the story's places known.
+        entries = self.gazetteer.lookup(text, variants=False)
+        if is_acronym(text):
             # An acronym ("SANA", "QSD") is not a place even when a place has it as a name.
             entries = [e for e in entries if e.kind == "country"
                        or normalize_name(e.name) == normalize_name(text)]
         return start, end, entries
 
-    def _sub_run(self, doc: Doc, start: int, end: int
-                 ) -> tuple[int, int, list[GazetteerEntry]]:
-        """"Ababi/Abebi", a longer run: its longest known sub-run."""
+    def _sub_runs(self, doc: Doc, start: int, end: int, accept, taken: set[int]
+                  ) -> list[tuple[int, int, list[GazetteerEntry]]]:
+        """"Wadi Thumah Marib", "Mukalla Hadramawt coast": the known parts of a longer run,
+        longest first, each with the entries ``accept`` keeps of it."""
+        out: list[tuple[int, int, list[GazetteerEntry]]] = []
+        free = set(range(start, end)) - taken
         for size in range(end - start - 1, 0, -1):
             for s in range(start, end - size + 1):
-                sub = doc[s:s + size]
-                if sub[0].lower_ in _PARTICLES or sub[-1].lower_ in _PARTICLES or \
-                        normalize_name(sub.text) in _STOP or len(sub.text) < 4 or \
-                        sub[-1].lower_ in _PREFIXES or (size == 1 and s > start):
+                if not free.issuperset(range(s, s + size)):
                     continue
-                entries = self.gazetteer.lookup(sub.text, variants=False)
+                sub = doc[s:s + size]
+                if sub[0].lower_ in PARTICLES or sub[-1].lower_ in PARTICLES or \
+                        normalize_name(sub.text) in STOP or len(sub.text) < 4 or \
+                        sub[-1].lower_ in PREFIXES and not (
+                            size > 1 and sub[-2].lower_ in PARTICLES) or \
+                        sub[0].lower_ in GENERIC:
+                    continue
+                if s > start and (doc[s - 1].lower_ in PARTICLES or
+                                  s - 1 == start and doc[start].lower_ in PREFIXES):
+                    continue  # "Safa" of "Umm al Safa" is the end of the name
+                # Spelling variants only for names of several words ("Ras Al Ain").
+                entries = accept(self.gazetteer.lookup(sub.text, variants=size > 1))
+                if size == 1 and s > start:
+                    # A lone word after an unknown name is a province or a city named after
+                    # the village ("Wadi Thumah Marib"), not the end of the village's name.
+                    entries = [e for e in entries if e.kind != "populated_place"
+                               or e.population >= _TRAILING_POPULATION]
                 if entries:
-                    return s, s + size, entries
-        return start, end, []
+                    out.append((s, s + size, entries))
+                    free.difference_update(range(s, s + size))
+        return out
 
-    def _translit(self, text: str, countries: dict[str, float],
-                  context: list[PlaceHit]) -> list[GazetteerEntry]:
-        """Entries ``text`` may be another romanisation of ("Ein Issa", "‘Ayn ‘Īsá").
+    def _translit(self, text: str, countries: dict[str, float], context: list[PlaceHit],
+                  strong: bool, anchored: bool = False) -> list[GazetteerEntry]:
+        """Entries ``text`` may be another romanisation of ("Ein Issa", "‘Ayn ‘Īsá"),
+        by the gazetteer's spelling variants ("Tell" / "Tall") or by consonant skeleton.
 
         Only in the countries the story is mostly about and, when it names other places
         unambiguously, in their admin area or close to them: a village spelt loosely is
@@ -202,15 +222,36 @@ class PlaceResolver:
         top = max(countries.values(), default=0.0)
         named = {cc for cc, w in countries.items() if w > 0}
         local = {cc for cc in named if countries[cc] >= 0.5 * top}
-        # A city or a province is news in any country the text names ("Turkish forces
-        # shelled Quamishli"); a village only in the country the story is mostly about.
+        anchors = _anchors(context, local)
+
+        def believable(e: GazetteerEntry) -> bool:
+            if not named:
+                # A story that names no country: a place beside one the text names
+                # unambiguously ("Jowhar (Middle Shabele)"), or a name the model calls a
+                # place for somewhere big (not a province on another continent).
+                return bool(anchors) and bool(_near(anchors, [e])) or (
+                    strong and e.population >= FUZZY_GLOBAL_POPULATION)
+            # A city or a province is news in any country the text names ("Turkish forces
+            # shelled Quamishli"); a village only in the country the story is mostly about.
+            return e.country_code in named and (
+                e.country_code in local or e.kind != "populated_place"
+                or e.population >= FUZZY_GLOBAL_POPULATION)
+
+        # The gazetteer's spelling variants ("Ras al Ain" / "Ra's al 'Ayn") are rules, not
+        # guesses: a town is taken without a place beside it, a village only near one.
+        # (In any country the story is much about, as the choice among names allows.)
+        variants = [e for e in self.gazetteer.lookup(text) if believable(e) or named and
+                    countries.get(e.country_code, 0.0) >= 0.25 * top]
+        near = _near(anchors, variants)
+        variants = [e for e in variants if e in near or e.kind != "populated_place"
+                    or e.population >= _KNOWN_TOWN_POPULATION]
+        if variants and (anchors or not anchored):
+            return list(dict.fromkeys(variants))
         matches = [(e, r) for e, r in self.gazetteer.lookup_translit(text, countries=named)
-                   if e.country_code in local or e.kind != "populated_place"
-                   or e.population >= FUZZY_GLOBAL_POPULATION]
+                   if believable(e)]
         if not matches:
             return []
-        anchors = _anchors(context, local)
-        if not anchors and len(translit_key(text)) < _TRANSLIT_ALONE_SKELETON:
+        if not anchors and (anchored or len(translit_key(text)) < _TRANSLIT_ALONE_SKELETON):
             # Nothing to check a short name against: "Arbain" is also a town 500 km off.
             return []
         near = _near(anchors, [e for e, _ in matches])
@@ -218,7 +259,7 @@ class PlaceResolver:
         if not matches:
             return []
         best = max(r for _, r in matches)
-        return [e for e, r in matches if r >= best - 0.05]
+        return list(dict.fromkeys(e for e, r in matches if r >= best - 0.05))
 
     def find(self, doc: Doc, *, exclude: set[int],
              countries: dict[str, float] | None = None) -> list[PlaceHit]:
@@ -227,18 +268,20 @@ class PlaceResolver:
         Runs are looked up as written first; those left are then tried as another
         romanisation of a place in the story's countries (``countries``, what the text
         said so far, plus the votes of the places found as written), and last by their
-        longest known sub-run.
+        known parts (longest first), the words between those being tried as another
+        spelling of a village near them.
         """
         hits: dict[tuple[int, int], PlaceHit] = {}
         taken: set[int] = set()
-        runs = sorted(_runs(doc), key=lambda r: (not r[2], r[0] - r[1]))
+        runs = sorted(candidate_runs(doc), key=lambda r: (not r[2], r[0] - r[1]))
         left: list[tuple[int, int, bool]] = []
 
         def add(s: int, e: int, entries: list[GazetteerEntry], strong: bool,
-                fuzzy: bool = False) -> None:
+                fuzzy: bool = False, partial: bool = False, run_end: int = -1) -> None:
             span = doc[s:e]
             hits[(s, e)] = PlaceHit(s, e, span.start_char, span.end_char, span.text, entries,
-                                    strong, fuzzy=fuzzy)
+                                    strong, fuzzy=fuzzy, partial=partial,
+                                    run_end=max(e, run_end))
             taken.update(range(s, e))
 
         for start, end, strong in runs:
@@ -262,26 +305,47 @@ class PlaceResolver:
             pending: list[tuple[int, int, bool]] = []
             for s, e, strong in left:
                 if any(t in taken for t in range(s, e)):
+                    pending.append((s, e, strong))  # its free part may still be known
                     continue
                 text = doc[s:e].text
-                entries = [] if _is_acronym(text) else self._translit(text, story, known)
+                entries = [] if is_acronym(text) else self._translit(text, story, known,
+                                                                        strong)
                 if entries:
                     add(s, e, entries, strong, fuzzy=True)
                 else:
                     pending.append((s, e, strong))
             top = max(story.values(), default=0.0)
-            anchors = _anchors(known, {cc for cc, w in story.items() if w > 0 and
-                                       w >= 0.5 * top})
+            local = {cc for cc, w in story.items() if w > 0 and w >= 0.5 * top}
+            anchors = _anchors(known, local)
+
+            def accept(entries: list[GazetteerEntry]) -> list[GazetteerEntry]:
+                # A part of an unknown name is believed in the story's countries, near its
+                # places: "Najd" of an unknown village is not a namesake 130 km off.
+                if local:
+                    entries = [e for e in entries if e.country_code in local]
+                else:
+                    entries = [e for e in entries if e.kind != "populated_place"
+                               or e.population >= FUZZY_GLOBAL_POPULATION]
+                return _near(anchors, entries)
+
             for start, end, strong in pending:
-                s, e, entries = self._sub_run(doc, start, end)
-                # "Najd" of an unknown "Najd al Athik (Sirwah)" is not An Najd 130 km off.
-                entries = _near(anchors, entries)
-                if entries and not any(t in taken for t in range(s, e)):
-                    add(s, e, entries, strong)
+                # "Mosul Northern Iraq": "Iraq" may be a place already, "Mosul" is still free.
+                parts = self._sub_runs(doc, start, end, accept, taken)
+                for s, e, entries in parts:
+                    add(s, e, entries, strong, partial=True, run_end=end)
+                # "Madgal Marib": the words beside a known part may be a village near it
+                # spelt another way; with that part to check against, they are tried too.
+                context = known + [hits[(s, e)] for s, e, _ in parts]
+                for s, e in gaps(doc, start, end, parts, taken) if parts else ():
+                    entries = self._translit(doc[s:e].text, story, context, strong,
+                                             anchored=True)
+                    if entries:
+                        add(s, e, entries, strong, fuzzy=True, run_end=end)
         return sorted(hits.values(), key=lambda h: h.start)
 
     def resolve(self, doc: Doc, hits: list[PlaceHit], countries: dict[str, float]) -> None:
-        """Choose an entry for every hit, in two passes (the second uses closeness)."""
+        """Choose an entry for every hit, in two passes (the second uses closeness and
+        the place each one is said to be in)."""
         names = {normalize_name(h.text) for h in hits}
         admin_names_near: dict[int, set[str]] = {}
         for i, hit in enumerate(hits):
@@ -289,6 +353,8 @@ class PlaceResolver:
             admin_names_near[i] = {normalize_name(h.text) for h in hits
                                    if h is not hit and sent.start <= h.start < sent.end}
         top = max(countries.values()) if countries else 1.0
+        story = [c for c in (self.gazetteer.country(cc) for cc, w in countries.items()
+                             if w >= 0.25 * top) if c is not None]
         containers = self._containers(doc, hits)
         for pass_no in (1, 2):
             anchors = [h.chosen for h in hits if h.chosen is not None and len(h.candidates) == 1
@@ -299,11 +365,19 @@ class PlaceResolver:
                 candidates = hit.candidates
                 if countries:
                     # A story about Syria means "Badi" in Syria, not in Indonesia; places
-                    # elsewhere need to be big and tagged as places to be believed.
+                    # elsewhere need to be big and tagged as places to be believed, and a
+                    # country half a world away is a namesake ("withdrew from Tonga").
                     local = [e for e in candidates
                              if countries.get(e.country_code, 0) >= 0.25 * top]
-                    candidates = local or [e for e in candidates if e.kind == "country" or (
-                        hit.strong and e.population >= 1_000_000)]
+                    candidates = local or [e for e in candidates if (
+                        e.kind == "country" and not _far_country(e, story, hit.candidates)
+                    ) or (hit.strong and e.population >= 1_000_000)]
+                outer, link = containers.get(i, (None, ""))
+                if pass_no == 2 and outer is not None and outer.chosen is not None and \
+                        _strict(hit, outer, link):
+                    # "Zhuravno, Kharkiv", "Tall Rasho (Hama)": a namesake outside the
+                    # area the text puts the place in is another place.
+                    candidates = [e for e in candidates if _inside(e, outer.chosen)]
                 for entry in candidates:
                     score = 3.0 * countries.get(entry.country_code, 0.0) / (top or 1.0)
                     admin = normalize_name(entry.admin1_name)
@@ -318,7 +392,6 @@ class PlaceResolver:
                         score += 2.0
                     elif entry.kind == "admin_area":
                         score += 1.0 if after in _ADMIN_WORDS else -0.5
-                    outer = containers.get(i)
                     if pass_no == 2 and outer is not None and outer.chosen is not None:
                         # "Dardara in Al Hasakeh": a Dardara in another country is not it.
                         if entry.country_code != outer.chosen.country_code:
@@ -330,7 +403,7 @@ class PlaceResolver:
                         d = min(haversine_km(entry.lat, entry.lon, a.lat, a.lon) for a in anchors
                                 if a is not entry) if any(a is not entry for a in anchors) else 1e9
                         score += 1.5 if d < 60 else 0.8 if d < 200 else 0.0
-                    if hit.fuzzy:
+                    if hit.fuzzy or hit.partial:
                         # Another spelling is weaker evidence than the name itself.
                         score -= 1.0
                     if score > best_score:
@@ -350,23 +423,31 @@ class PlaceResolver:
                 own[1] if own_cc == entry.country_code else 0.0) > 1e-9
             # "Al Nashwa in Al-Hasakeh": a town abroad in a story placed elsewhere.
             elsewhere = any(w > 0 and cc != entry.country_code for cc, w in countries.items())
-            if not hit.strong and not in_story and entry.population < 100_000:
+            if in_story or entry.kind == "country":
+                continue
+            if not hit.strong and entry.population < 100_000:
                 hit.chosen = None
-            elif hit.strong and not in_story and countries and entry.population < (
+            elif hit.strong and countries and entry.population < (
                     100_000 if elsewhere else 5_000) and entry.kind == "populated_place":
                 hit.chosen = None
 
     @staticmethod
-    def _containers(doc: Doc, hits: list[PlaceHit]) -> dict[int, PlaceHit]:
-        """For "X in Y", "X, Y", "X (Y)", "X in the countryside of Y": hit index -> Y."""
-        out: dict[int, PlaceHit] = {}
+    def _containers(doc: Doc, hits: list[PlaceHit]) -> dict[int, tuple[PlaceHit, str]]:
+        """For "X in Y", "X, Y", "X (Y)", "X in the countryside of Y": hit index -> (Y, how
+        it is linked: "in", "bracket" or "comma")."""
+        out: dict[int, tuple[PlaceHit, str]] = {}
         for i, hit in enumerate(hits[:-1]):
             nxt = hits[i + 1]
-            between = doc[hit.end:nxt.start]
+            # The unknown rest of a name is part of it: "Wadi [Thumah] (Sirwah)".
+            rest = hit.run_end if hit.run_end <= nxt.start else hit.end
+            between = doc[rest:nxt.start]
             if len(between) <= 5 and all(
-                    t.lower_ in _CONTAINER_WORDS or t.lower_ in _GENERIC or t.is_punct
+                    t.lower_ in _CONTAINER_WORDS or t.lower_ in GENERIC or t.is_punct
                     for t in between) and hit.end <= nxt.start:
-                out[i] = nxt
+                words = {t.lower_ for t in between}
+                link = "bracket" if "(" in words else "comma" if words & {",", "and"} and \
+                    not words & {"in", "of"} else "in" if words else "next"
+                out[i] = (nxt, link)
         return out
 
     @staticmethod

@@ -6,6 +6,9 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV ?= .venv
 PY := $(VENV)/bin/python
+# GeoNames country or allCountries dumps (TSV or zip) to load on top of cities500: village-level
+# places. The team may put them in ../shared/gazetteer/; none ship with the project.
+GEONAMES_DUMPS ?= $(wildcard ../shared/gazetteer/*.zip ../shared/gazetteer/*.txt)
 PIP := $(VENV)/bin/pip
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DATABASE_URL ?= postgis://conflictkb:conflictkb@127.0.0.1:5432/conflictkb
@@ -68,6 +71,8 @@ setup: install services ## install, start services, migrate, load the gazetteer 
 	$(PY) manage.py migrate --no-input
 	$(call say,Loading the gazetteer (GeoNames cities500 and countries))
 	$(PY) manage.py load_gazetteer --if-empty
+	$(if $(GEONAMES_DUMPS),$(call say,Loading GeoNames dumps: $(GEONAMES_DUMPS)))
+	$(if $(GEONAMES_DUMPS),$(PY) manage.py load_gazetteer --geonames-dump $(GEONAMES_DUMPS))
 	$(call say,Loading the actor and accord registry)
 	$(PY) manage.py load_registry
 	$(PY) manage.py collectstatic --no-input -v 0

@@ -72,6 +72,13 @@ def main(argv: list[str] | None = None) -> int:
 
     rows = read_jsonl(args.data)
     t0 = time.perf_counter()
+    if not args.geonames_dump:
+        # Country dumps the team puts beside the project are used without asking.
+        shared = Path(args.data).resolve().parent.parent / "gazetteer"
+        args.geonames_dump = sorted(str(p) for p in shared.glob("*")
+                                    if p.suffix in (".zip", ".txt"))
+        if args.geonames_dump:
+            print(f"GeoNames dumps from {shared}: {', '.join(args.geonames_dump)}")
     if args.geonames_dump:
         from itertools import chain
 

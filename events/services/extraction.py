@@ -413,10 +413,15 @@ def article_extraction_save(*, article: Article, result: DocumentResult, pipelin
     published = (timezone.localdate(article.published_at) if article.published_at
                  else timezone.localdate())
 
-    Mention.objects.filter(article=article).delete()
+    # An article never processed has no mentions or evidence yet (a save that failed
+    # half-way was rolled back): two queries saved on every new article.
+    first_time = article.processed_at is None and not article.pipeline_version
+    if not first_time:
+        Mention.objects.filter(article=article).delete()
     mentions = _mentions(article, result, resolver)
 
-    previous = list(Evidence.objects.filter(article=article).select_related("event"))
+    previous = [] if first_time else list(
+        Evidence.objects.filter(article=article).select_related("event"))
     by_span: dict[tuple, list[Event]] = {}
     for evidence in previous:
         key = (evidence.start, evidence.end, evidence.event.type)
@@ -435,10 +440,10 @@ def article_extraction_save(*, article: Article, result: DocumentResult, pipelin
     matcher = EventMatcher([plan for _, plan in planned], match_days)
 
     # Stored events that other articles report too (this one is not their sole source).
+    known = {*matcher.pool, *(e.pk for es in by_span.values() for e in es)}
     reported_elsewhere = set(
-        Evidence.objects.filter(event__in={*matcher.pool, *(e.pk for es in by_span.values()
-                                                            for e in es)})
-        .exclude(article=article).values_list("event_id", flat=True).distinct())
+        Evidence.objects.filter(event__in=known).exclude(article=article).order_by()
+        .values_list("event_id", flat=True).distinct()) if known else set()
     stored: dict[int, Event] = {}  # stored events this article reports, by id
     reports: list[tuple[ExtractedEvent, PlannedEvent, Event | NewEvent]] = []
     for ev, plan in planned:

@@ -1,16 +1,24 @@
 """Latency of the API under load, against a seeded database, with wrk from another process.
 
     python bench/api_load.py [--events 1000000] [--places 50000] [--db conflictkb_load]
-                             [--duration 20] [--connections 16] [--threads 2] [--workers 4]
+                             [--duration 20] [--connections 16] [--threads 2] [--workers 3]
+                             [--only NAME ...]
 
-Seeds ``--db`` with bench/seed.py unless it already holds ``--events`` events, starts the
-product's server (gunicorn ``conflictkb.wsgi``, ``--workers`` sync workers, DEBUG off,
-anonymous reads on, throttling raised out of the way, a local-memory cache) on a free
-port, and measures with ``wrk -c16 -t2`` (bench/wrk/report.lua):
+Seeds ``--db`` with bench/seed.py unless it already holds ``--events`` events (so a second
+run reuses the seeded database: only migrations are applied), starts the product's server
+(gunicorn ``conflictkb.wsgi``, ``--workers`` sync workers, DEBUG off, anonymous reads on,
+throttling raised out of the way, the cache in Redis as in production: ``CACHE_URL``, else
+Redis DB 1 of ``REDIS_URL``) on a free port, and measures with ``wrk -c16 -t2``
+(bench/wrk/report.lua), each endpoint after warm-up requests:
 
-a. an events page with a bounding box and a date range,
-b. the control-at-date GeoJSON of one country,
-c. the control timeline of the place with the longest history,
+a. an events page with a bounding box and a date range (never cached);
+b. the control-at-date GeoJSON of one country: ``control`` asks for one date again and again
+   (served from the cache after the first), ``control_cold`` for a different date each time
+   after the cache was expired (every answer computed);
+c. the control timeline of the place with the longest history (``timeline``, cached), of
+   every place with a history in turn after the cache was expired (``timeline_cold``), of a
+   90th-percentile place (``timeline_p90``); ``timeline_longest_cold`` asks for the longest
+   one client at a time, expiring the cache before each request;
 
 then (d) streams a CSV export of ~``--export-rows`` events, counting rows per second and
 sampling the resident memory (VmRSS, VmHWM) of the gunicorn worker that serves it.
@@ -20,13 +28,18 @@ Targets: p95 < 100 ms at 16 clients for a-c; the export > 20,000 rows/s, memory 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
+import random
+import resource
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -41,7 +54,11 @@ LUA = ROOT / "bench" / "wrk" / "report.lua"
 VENV_BIN = Path(sys.executable).parent
 P95_TARGET_MS = 100
 EXPORT_TARGET_ROWS_S = 20_000
-LOAD_ENDPOINTS = ("events_page", "control", "timeline", "timeline_p90")
+LOAD_ENDPOINTS = ("events_page", "control", "control_cold", "timeline", "timeline_cold",
+                  "timeline_p90")
+# Asked for a different path each time, after the cache was expired: every answer computed.
+COLD_ENDPOINTS = ("control_cold", "timeline_cold")
+COLD_SEQUENTIAL = 20  # requests for timeline_longest_cold
 
 
 def free_port() -> int:
@@ -50,12 +67,28 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(url: str, *, workers: int, port: int) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "conflictkb.settings",
-           "DEBUG": "false", "API_ALLOW_ANONYMOUS_READ": "true",
-           "API_THROTTLE_ANON": "100000000/hour", "API_THROTTLE_USER": "100000000/hour",
-           "CACHE_URL": "locmem", "ALLOWED_HOSTS": "127.0.0.1,localhost",
-           "SECURE_SSL_REDIRECT": "false"}
+def redis_cache_url() -> str:
+    """The product's default cache: ``CACHE_URL``, else DB 1 of ``REDIS_URL``."""
+    if os.environ.get("CACHE_URL"):
+        return os.environ["CACHE_URL"]
+    return os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0").rsplit("/", 1)[0] + "/1"
+
+
+def server_env(url: str, *, cache: str = "locmem") -> dict:
+    return {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "conflictkb.settings",
+            "DEBUG": "false", "API_ALLOW_ANONYMOUS_READ": "true",
+            # Per second: DRF keeps (and pickles) every request time of the window, and an
+            # hour's worth at hundreds of requests a second became the bench's hot spot.
+            "API_THROTTLE_ANON": "1000000/second", "API_THROTTLE_USER": "1000000/second",
+            "CACHE_URL": cache, "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            # Connections kept for the whole run, so the CPU time of the Postgres backends
+            # that served each endpoint can be read before and after it.
+            "DB_CONN_MAX_AGE": "3600",
+            "SECURE_SSL_REDIRECT": "false"}
+
+
+def start_server(url: str, *, workers: int, port: int, cache: str = "locmem") -> subprocess.Popen:
+    env = server_env(url, cache=cache)
     gunicorn = shutil.which("gunicorn", path=str(VENV_BIN)) or "gunicorn"
     proc = subprocess.Popen(
         [gunicorn, "conflictkb.wsgi:application", "--bind", f"127.0.0.1:{port}",
@@ -120,10 +153,49 @@ def cpu_ticks(pid: int) -> int:
     return int(fields[11]) + int(fields[12])
 
 
-def run_wrk(url: str, *, duration: int, connections: int, threads: int) -> dict:
+def database_pids(name: str) -> list[int]:
+    """The Postgres backends serving database ``name``."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if command.startswith(b"postgres:") and f" {name} ".encode() in command:
+                pids.append(int(entry.name))
+    return pids
+
+
+def machine_busy_ms() -> float:
+    """CPU time (ms) every process on the machine has spent, from /proc/stat."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu_ms() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (usage.ru_utime + usage.ru_stime) * 1000
+
+
+def cpu_snapshot(pids: list[int]) -> dict[int, int]:
+    return {pid: cpu_ticks(pid) for pid in pids}
+
+
+def cpu_ms_since(before: dict[int, int], pids: list[int]) -> float:
+    """CPU time (ms) the processes ``pids`` spent since ``before`` (a new one: all of it)."""
+    ticks = sum(max(cpu_ticks(pid) - before.get(pid, 0), 0) for pid in pids)
+    return ticks * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def run_wrk(url: str, *, duration: int, connections: int, threads: int,
+            paths: Path | None = None) -> dict:
+    """wrk on ``url``, or on each line of ``paths`` in turn (never one twice while they last)."""
+    extra = ["--", str(paths), str(threads)] if paths else []
     out = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "30s",
-         "-s", str(LUA), url], capture_output=True, text=True, check=True)
+         "-s", str(LUA), url, *extra], capture_output=True, text=True, check=True)
     for line in out.stdout.splitlines():
         if line.startswith("RESULT "):
             return json.loads(line[len("RESULT "):])
@@ -165,11 +237,23 @@ def pick_targets(url: str, *, export_rows: int) -> dict:
             SELECT count(*) FROM events_event e JOIN events_place p ON p.id = e.place_id
             WHERE p.country_code = 'SY' AND e.review_status IN ('extracted', 'verified')
               AND e.date <= %s""", [export_to]).fetchone()[0]
+        # Cold answers: Syria on every day of 2012-2024, every place with a control history,
+        # each in an order of its own (the same every run).
+        days = [dt.date(2012, 1, 1) + dt.timedelta(days=n) for n in range(366 * 13)
+                if dt.date(2012, 1, 1) + dt.timedelta(days=n) <= dt.date(2024, 12, 31)]
+        places = [pk for (pk,) in run("SELECT DISTINCT place_id FROM events_controlflip "
+                                      "ORDER BY 1")]
+    random.Random(4).shuffle(days)
+    random.Random(4).shuffle(places)
     return {
         "events_page": "/api/v1/events/?" + urlencode(
             {"bbox": bbox, "date_from": date_from, "date_to": date_to}),
         "events_page_matches": page_matches,
         "control": "/api/v1/control/?" + urlencode({"date": "2020-02-10", "country": "SY"}),
+        "control_cold": [
+            "/api/v1/control/?" + urlencode({"date": day.isoformat(), "country": "SY"})
+            for day in days],
+        "timeline_cold": [f"/api/v1/places/{pk}/control/" for pk in places],
         "timeline": f"/api/v1/places/{place_id}/control/",
         "timeline_flips": flips,
         "timeline_p90": f"/api/v1/places/{typical_id}/control/",
@@ -229,6 +313,35 @@ def measure_export(base: str, path: str, master: int) -> dict:
     }
 
 
+def expire_control_cache(url: str, cache: str) -> None:
+    """Expire the server's cached control answers, as a write of the control log does."""
+    if "django" not in sys.modules:
+        os.environ.update(server_env(url, cache=cache))
+        import django
+
+        django.setup()
+    from events.caching import control_log_changed
+
+    control_log_changed()
+
+
+def timeline_cold_sequential(base: str, path: str, url: str, cache: str) -> dict:
+    """One client, the cache expired before each request: the answer computed every time."""
+    import requests
+
+    times = []
+    for _ in range(COLD_SEQUENTIAL):
+        expire_control_cache(url, cache)
+        started = time.perf_counter()
+        answer = requests.get(base + path, timeout=120)
+        times.append((time.perf_counter() - started) * 1000)
+        answer.raise_for_status()
+    times.sort()
+    return {"requests": len(times), "p50_ms": statistics.median(times),
+            "p95_ms": times[int(0.95 * (len(times) - 1))], "max_ms": times[-1],
+            "bytes": len(answer.content), "load": load_average()}
+
+
 def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -241,9 +354,10 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=20, help="seconds of wrk per endpoint")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
     parser.add_argument("--export-rows", type=int, default=100_000)
-    parser.add_argument("--only", nargs="*", choices=[*LOAD_ENDPOINTS, "export"],
+    parser.add_argument("--only", nargs="*",
+                        choices=[*LOAD_ENDPOINTS, "timeline_longest_cold", "export"],
                         help="measure only these")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -251,30 +365,71 @@ def main() -> None:
 
     url = ensure_seeded(args.db, events=args.events, places=args.places)
     targets = pick_targets(url, export_rows=args.export_rows)
+    cache = redis_cache_url()
+    expire_control_cache(url, cache)  # the seed writes the control log behind the ORM's back
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    print(f"\nserver: gunicorn, {args.workers} sync workers, {base}; {os.cpu_count()} CPUs; "
-          f"load average before: {load_average()}", flush=True)
-    server = start_server(url, workers=args.workers, port=port)
+    print(f"\nserver: gunicorn, {args.workers} sync workers, {base}, cache {cache}; "
+          f"{os.cpu_count()} CPUs; load average before: {load_average()}", flush=True)
+    server = start_server(url, workers=args.workers, port=port, cache=cache)
     results = {}
     try:
         import requests
 
-        wanted = args.only or [*LOAD_ENDPOINTS, "export"]
+        wanted = args.only or [*LOAD_ENDPOINTS, "timeline_longest_cold", "export"]
         for name in LOAD_ENDPOINTS:
             if name not in wanted:
                 continue
-            path = targets[name]
+            paths_file = None
+            if name in COLD_ENDPOINTS:
+                paths = targets[name]
+                warm_path = paths[-1]  # never asked for by wrk before it runs out
+                handle = tempfile.NamedTemporaryFile("w", suffix=".paths", delete=False)
+                handle.write("\n".join(paths[:-1]) + "\n")
+                handle.close()
+                paths_file = Path(handle.name)
+                shown = f"{len(paths) - 1:,} paths like {paths[0]}"
+            else:
+                warm_path = shown = targets[name]
             # Warm up: every worker imports, connects and fills its caches before timing.
             for _ in range(args.workers * 2):
-                warm = requests.get(base + path, timeout=120)
-            print(f"{name}: {path} -> {warm.status_code}, {len(warm.content):,} bytes",
+                warm = requests.get(base + warm_path, timeout=120)
+            if name in COLD_ENDPOINTS:
+                expire_control_cache(url, cache)
+            print(f"{name}: {shown} -> {warm.status_code}, {len(warm.content):,} bytes",
                   flush=True)
-            results[name] = run_wrk(base + path, duration=args.duration,
-                                    connections=args.connections, threads=args.threads)
+            # CPU time per request of the workers and of Postgres: steadier than latencies
+            # on a machine shared with other jobs.
+            app_before = cpu_snapshot(worker_pids(server.pid))
+            database_before = cpu_snapshot(database_pids(args.db))
+            busy_before, wrk_before = machine_busy_ms(), children_cpu_ms()
+            try:
+                results[name] = run_wrk(base + warm_path, duration=args.duration,
+                                        connections=args.connections, threads=args.threads,
+                                        paths=paths_file)
+            finally:
+                if paths_file:
+                    paths_file.unlink()
+            requests_done = max(results[name]["requests"], 1)
+            app_ms = cpu_ms_since(app_before, worker_pids(server.pid))
+            database_ms = cpu_ms_since(database_before, database_pids(args.db))
+            results[name]["app_cpu_ms"] = app_ms / requests_done
+            results[name]["db_cpu_ms"] = database_ms / requests_done
+            # What the rest of the machine took meanwhile (other jobs), in cores.
+            others_ms = (machine_busy_ms() - busy_before - app_ms - database_ms
+                         - (children_cpu_ms() - wrk_before))
+            results[name]["other_cores"] = max(others_ms, 0) / 1000 / results[name]["seconds"]
+            if paths_file and results[name]["requests"] > len(targets[name]) - 1:
+                print(f"  {name}: more requests than paths, some answers were cached",
+                      flush=True)
             results[name]["bytes"] = len(warm.content)
             results[name]["load"] = load_average()
             print(f"  {json.dumps(results[name])}", flush=True)
+        if "timeline_longest_cold" in wanted:
+            results["timeline_longest_cold"] = timeline_cold_sequential(
+                base, targets["timeline"], url, cache)
+            print(f"timeline_longest_cold: {json.dumps(results['timeline_longest_cold'])}",
+                  flush=True)
         if "export" in wanted:
             print(f"export: {targets['export']} (expecting {targets['export_expected']:,} rows)",
                   flush=True)
@@ -288,19 +443,32 @@ def main() -> None:
           f"gunicorn {args.workers} sync workers, {os.cpu_count()} CPUs shared with the "
           "database and wrk (and any other process on the machine)\n")
     notes = {"events_page": f"{targets['events_page_matches']:,} events match; first page",
-             "control": "Syria on 2020-02-10",
-             "timeline": f"longest history, {targets['timeline_flips']:,} control-log rows",
-             "timeline_p90": f"90th-percentile place, {targets['timeline_p90_flips']:,} rows"}
-    print(f"| {'endpoint':<12} | {'p50 ms':>7} | {'p95 ms':>7} | {'p99 ms':>7} | {'req/s':>7} "
-          f"| {'non-2xx':>7} | {'target p95 < 100 ms':<19} | notes |")
-    print(f"|{'-' * 14}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 21}|-------|")
+             "control": "Syria on 2020-02-10, cached",
+             "control_cold": "Syria, a different date each time, computed",
+             "timeline": f"longest history, {targets['timeline_flips']:,} control-log rows, "
+                         "cached",
+             "timeline_cold": "a different place each time, computed",
+             "timeline_p90": f"90th-percentile place, {targets['timeline_p90_flips']:,} rows, "
+                             "cached"}
+    print(f"| {'endpoint':<13} | {'p50 ms':>7} | {'p95 ms':>7} | {'p99 ms':>7} | {'req/s':>7} "
+          f"| {'CPU ms/req app + db':>19} | {'non-2xx':>7} | {'target p95 < 100 ms':<19} "
+          "| notes |")
+    print(f"|{'-' * 15}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 21}|{'-' * 9}|"
+          f"{'-' * 21}|-------|")
     for name in LOAD_ENDPOINTS:
         if name in results:
             r = results[name]
             ok = "met" if r["p95_ms"] < P95_TARGET_MS and not r["non2xx"] else "MISSED"
-            print(f"| {name:<12} | {r['p50_ms']:7.1f} | {r['p95_ms']:7.1f} | {r['p99_ms']:7.1f} "
-                  f"| {r['rps']:7.1f} | {r['non2xx']:7d} | {ok:<19} | {notes[name]}, "
-                  f"{r['bytes']:,} bytes, load {r['load']} |")
+            cpu = f"{r['app_cpu_ms']:.1f} + {r['db_cpu_ms']:.1f}"
+            print(f"| {name:<13} | {r['p50_ms']:7.1f} | {r['p95_ms']:7.1f} | {r['p99_ms']:7.1f} "
+                  f"| {r['rps']:7.1f} | {cpu:>19} | {r['non2xx']:7d} | {ok:<19} "
+                  f"| {notes[name]}, {r['bytes']:,} bytes; other jobs used "
+                  f"{r['other_cores']:.1f} of the {os.cpu_count()} cores meanwhile |")
+    if "timeline_longest_cold" in results:
+        r = results["timeline_longest_cold"]
+        print(f"\ntimeline of the longest history, computed (one client, cache expired before "
+              f"each of {r['requests']} requests): p50 {r['p50_ms']:.1f} ms, p95 "
+              f"{r['p95_ms']:.1f} ms, max {r['max_ms']:.1f} ms; load {r['load']}")
     if "export" in results:
         e = results["export"]
         ok = "met" if e["rows_per_s"] > EXPORT_TARGET_ROWS_S else "MISSED"

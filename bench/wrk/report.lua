@@ -1,14 +1,38 @@
 -- wrk script for bench/api_load.py: counts non-2xx responses across threads and prints
 -- the latency percentiles and throughput as one JSON line (prefixed "RESULT ") in done().
+--
+-- With arguments (wrk ... URL -- PATHS_FILE THREADS), each request asks for the next path
+-- of PATHS_FILE instead of URL's: thread i takes lines i, i + THREADS, i + 2 * THREADS, ...,
+-- so no path is asked for twice while there are lines left.
 
 local threads = {}
 
 function setup(thread)
   table.insert(threads, thread)
+  thread:set("id", #threads)
 end
 
 function init(args)
   non2xx = 0
+  if args[1] then
+    paths = {}
+    for line in io.lines(args[1]) do
+      if line ~= "" then
+        table.insert(paths, line)
+      end
+    end
+    stride = tonumber(args[2]) or 1
+    next_index = id - 1
+  end
+end
+
+function request()
+  if paths then
+    local path = paths[(next_index % #paths) + 1]
+    next_index = next_index + stride
+    return wrk.format(nil, path)
+  end
+  return wrk.request()
 end
 
 function response(status, headers, body)

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.http import HttpResponse
 from rest_framework import filters, renderers
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from events import caching
 
 
 class StrictOrderingFilter(filters.OrderingFilter):
@@ -73,3 +79,16 @@ class ExportFormatMixin:
         return fmt if fmt in EXPORT_FORMATS else None
 
 
+def cached_json_response(request, kind: str, params: tuple, build: Callable[[], dict]):
+    """``build()``'s data as JSON, cached until the control log changes (events.caching).
+
+    The bytes are those DRF's JSON renderer writes; the browsable API and other media types
+    (``; indent=``) are rendered afresh, uncached.
+    """
+    renderer = request.accepted_renderer
+    if (not isinstance(renderer, renderers.JSONRenderer | GeoJSONRenderer)
+            or request.accepted_media_type != renderer.media_type):
+        return Response(build())
+    body = caching.cached_answer(kind, params,
+                                 lambda: renderers.JSONRenderer().render(build()))
+    return HttpResponse(body, content_type=renderer.media_type)

@@ -31,6 +31,7 @@ from .event_serializers import (
     RejectSerializer,
     RevertSerializer,
     SplitSerializer,
+    event_list_data,
 )
 from .pagination import KBCursorPagination
 from .serializers import RevisionSerializer
@@ -82,12 +83,18 @@ class EventViewSet(ExportFormatMixin, mixins.ListModelMixin, mixins.RetrieveMode
 
     def list(self, request, *args, **kwargs):
         fmt = self.export_format()
+        queryset = self.filter_queryset(Event.objects.all())
         if fmt == "geojson":
-            return exports.events_geojson_response(self.filter_queryset(Event.objects.all()))
+            return exports.events_geojson_response(queryset)
         if fmt in ("csv", "acled-csv"):
-            return exports.events_csv_response(self.filter_queryset(Event.objects.all()),
+            return exports.events_csv_response(queryset,
                                                layout="acled" if fmt == "acled-csv" else "csv")
-        return super().list(request, *args, **kwargs)
+        # The page's ids first, reading only the id and the ordering's field (an index-only
+        # scan for a bbox and dates), then the page's 50 rows: fetching whole rows for every
+        # candidate before keeping 50 read the table at random (35 ms for 8,890 candidates).
+        field = self.paginator.get_ordering(request, queryset, self)[0].lstrip("-")
+        page = self.paginate_queryset(queryset.values("id", field))
+        return self.get_paginated_response(event_list_data([row["id"] for row in page]))
 
     @extend_schema(
         parameters=[OpenApiParameter("layout", str, enum=EXPORT_LAYOUTS,

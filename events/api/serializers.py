@@ -204,24 +204,27 @@ def actor_brief(actor) -> dict | None:
     return {"id": actor.pk, "name": actor.name, "slug": actor.slug}
 
 
-def control_feature(status) -> dict:
-    place = status.place
+def control_feature(row: dict) -> dict:
+    """A place's answer on a date (a row of ``selectors.place_control_rows_at``) as a feature."""
+    actor = None
+    if row["actor_id"] is not None:
+        actor = {"id": row["actor_id"], "name": row["actor__name"], "slug": row["actor__slug"]}
     return {
         "type": "Feature",
-        "id": place.pk,
+        "id": row["place_id"],
         "geometry": {"type": "Point",
-                     "coordinates": [round(place.point.x, 6), round(place.point.y, 6)]},
+                     "coordinates": [round(row["lon"], 6), round(row["lat"], 6)]},
         "properties": {
-            "place": place.pk,
-            "geonames_id": place.geonames_id,
-            "name": place.name,
-            "country": place.country_code,
-            "admin1": place.admin1_name,
-            "actor": actor_brief(status.actor),
-            "contested": status.contested,
-            "since": status.since.isoformat(),
-            "event": status.event_id,
-            "confidence": round(status.confidence, 3),
+            "place": row["place_id"],
+            "geonames_id": row["place__geonames_id"],
+            "name": row["place__name"],
+            "country": row["place__country_code"],
+            "admin1": row["place__admin1_name"],
+            "actor": actor,
+            "contested": row["contested"],
+            "since": row["date"].isoformat(),
+            "event": row["event_id"],
+            "confidence": round(row["confidence"], 3),
         },
     }
 

@@ -8,9 +8,39 @@ from this log by ``ControlFlipQuerySet.holders_at``.
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
 
+from events.caching import control_log_changed
 from events.choices import ControlState
 from events.querysets import ControlFlipQuerySet
+
+
+class LoggedControlFlipQuerySet(ControlFlipQuerySet):
+    """Writes through the queryset expire the cached control answers (events.caching)."""
+
+    def bulk_create(self, *args, **kwargs):
+        created = super().bulk_create(*args, **kwargs)
+        control_log_changed()
+        return created
+
+    def bulk_update(self, *args, **kwargs):
+        changed = super().bulk_update(*args, **kwargs)
+        control_log_changed()
+        return changed
+
+    def update(self, **kwargs):
+        changed = super().update(**kwargs)
+        control_log_changed()
+        return changed
+
+    update.alters_data = update.queryset_only = True
+
+    def delete(self):
+        deleted = super().delete()
+        control_log_changed()
+        return deleted
+
+    delete.alters_data = delete.queryset_only = True
 
 
 class ControlFlip(models.Model):
@@ -35,7 +65,7 @@ class ControlFlip(models.Model):
                                  related_name="control_flip")
     confidence = models.FloatField(default=0.5)
 
-    objects = ControlFlipQuerySet.as_manager()
+    objects = LoggedControlFlipQuerySet.as_manager()
 
     class Meta:
         ordering = ["place", "date", "id"]
@@ -50,3 +80,25 @@ class ControlFlip(models.Model):
 
     def __str__(self) -> str:
         return f"{self.place} {self.state} by {self.actor} from {self.date}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        control_log_changed()
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        control_log_changed()
+        return deleted
+
+
+def _names_or_log_changed(sender, **kwargs):
+    control_log_changed()
+
+
+# The cached answers show places' and actors' names; deleting an event deletes its flip
+# by a cascade that goes around ControlFlip's queryset.
+for _signal, _sender in ((post_save, "events.Place"), (post_delete, "events.Place"),
+                         (post_save, "events.Actor"), (post_delete, "events.Actor"),
+                         (post_delete, "events.Event")):
+    _signal.connect(_names_or_log_changed, sender=_sender,
+                    dispatch_uid=f"control-cache-{_signal is post_save}-{_sender}")

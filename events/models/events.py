@@ -67,6 +67,10 @@ class Event(TimeStampedModel):
         indexes = [
             models.Index(fields=["type", "date"], name="event_type_date"),
             models.Index(fields=["place", "date"], name="event_place_date"),
+            # Lists of active events by place and date (a bbox, a country and dates): the
+            # page's candidates come from the index alone, with no read of the table.
+            models.Index(fields=["place", "date", "id"], name="event_active_place_date",
+                         condition=Q(review_status__in=["extracted", "verified"])),
             models.Index(fields=["review_status", "type", "confidence"], name="event_review"),
         ]
         constraints = [

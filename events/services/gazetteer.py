@@ -267,6 +267,11 @@ def gazetteer_load(*, entries: Iterable[GazetteerEntry | DumpError],
         linked = _link_parents(cursor)
         say(f"Linked {linked} places to their admin area or country")
         cursor.execute(f"DROP TABLE {_STAGING}")
+    if result.created or result.updated:
+        # Cached control answers carry place names and points: expire them.
+        from events.caching import control_log_changed
+
+        control_log_changed()
     return result
 
 

@@ -7,6 +7,7 @@ taken by Group B, fought over (a battle, contested), then retaken by Army A.
 
 import pytest
 
+from events.caching import control_log_changed
 from events.choices import ActorKind
 from tests.control_timeline import D, build_timeline, capture, contest
 
@@ -101,14 +102,23 @@ def test_wrong_parameters_answer_400(api, db, params, errors):
     assert response.json() == errors
 
 
+def cold_queries(api, url) -> int:
+    """The queries of an answer computed afresh, not read from the cache."""
+    control_log_changed()
+    return count_queries(api, url)
+
+
 def test_query_count_does_not_grow_with_places(api, db):
     army = make_actor("Counting Army", "counting-army")
     capture(make_place("Count0", 10.0, 10.0, country="ZZ"), D(2020, 1, 1), army)
-    one = count_queries(api, URL + "?date=2020-06-01&country=ZZ")
+    one = cold_queries(api, URL + "?date=2020-06-01&country=ZZ")
     for i in range(1, 20):
         capture(make_place(f"Count{i}", 10.0 + i / 10, 10.0, country="ZZ"), D(2020, 1, 1), army)
     assert len(api.get(URL + "?date=2020-06-01&country=ZZ").json()["features"]) == 20
-    assert count_queries(api, URL + "?date=2020-06-01&country=ZZ") == one
+    assert cold_queries(api, URL + "?date=2020-06-01&country=ZZ") == one
+    assert cold_queries(api, URL + "?date=2020-06-01&country=ZZ&actor=counting-army") == one + 1
+    api.get(URL + "?date=2020-06-01&country=ZZ")
+    assert count_queries(api, URL + "?date=2020-06-01&country=ZZ") == 0  # cached
 
 
 def test_place_timeline(api, timeline):

@@ -194,3 +194,33 @@ def test_a_cursor_with_a_forged_position_is_a_400(api, world, position):
     assert response.status_code == 400
     assert response.json() == {"cursor": [
         "Invalid cursor: use the next or previous link of an earlier page."]}
+
+
+def test_list_rows_are_the_serializers(api, world):
+    """The list builds its rows from values() (events.api.event_serializers.event_list_data):
+    they are the detail serializer's, field for field, whatever is missing or nested."""
+    from events.api.event_serializers import EventSerializer
+    from events.models import Article, Event, Evidence
+
+    town, army = world["town"], world["army"]
+    bare = services.event_create(values={"type": EventType.OTHER, "date": dt.date(2021, 5, 1),
+                                         "location_text": "no place"})
+    untitled = Article.objects.create(url="", title="", canonical_url="x:untitled",
+                                      published_at="2021-05-02T10:11:12.345678Z")
+    Evidence.objects.create(event=bare, article=untitled, sentence="No outlet.", start=1,
+                            end=2, confidence=0.25)
+    Evidence.objects.create(event=bare, sentence="Label only.", source_label="Radio")
+    merged = services.event_create(values={"type": EventType.BATTLE,
+                                           "date": dt.date(2020, 2, 6), "place": town},
+                                   actors=[(army, ActorRole.PARTY)])
+    services.event_merge(target=world["captured"], duplicates=[merged], reason="same")
+    listed = api.get(URL, {"review_status": ["extracted", "verified", "rejected", "merged"],
+                           "limit": 500}).json()["results"]
+    events = (Event.objects.filter(pk__in=[row["id"] for row in listed])
+              .select_related("place").prefetch_related("event_actors__actor",
+                                                        "event_accords__accord",
+                                                        "evidence__article__source"))
+    expected = {e.pk: e for e in events}
+    assert len(listed) == 6
+    for row in listed:
+        assert row == EventSerializer(expected[row["id"]]).data

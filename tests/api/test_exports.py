@@ -135,7 +135,7 @@ def test_export_queries_do_not_grow_per_row(api, world):
 
 
 def test_exports_read_the_database_chunk_by_chunk(api, world, monkeypatch):
-    """Memory stays flat: rows come in chunks (a server-side cursor), never all at once."""
+    """Memory stays flat: one query read through a server-side cursor, chunk by chunk."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -145,10 +145,108 @@ def test_exports_read_the_database_chunk_by_chunk(api, world, monkeypatch):
 
     _many_events(32, world["army"], world["town"], world["article"])  # 35 active events
     monkeypatch.setattr(exports, "CHUNK_SIZE", 10)
+    reads = []
+    chunked_cursor = connection.chunked_cursor
+
+    def counting_cursor():
+        cursor = chunked_cursor()
+        fetchmany = cursor.fetchmany
+
+        def counted(size):
+            rows = fetchmany(size)
+            reads.append((size, len(rows)))
+            return rows
+
+        cursor.fetchmany = counted
+        return cursor
+
+    monkeypatch.setattr(connection, "chunked_cursor", counting_cursor)
     with CaptureQueriesContext(connection) as ctx:
         response = api.get(URL, {"format": "acled-csv"})
         lines = body_of(response).strip().splitlines()
     assert len(lines) == 1 + 35
-    evidence_reads = [q for q in ctx.captured_queries
-                      if 'FROM "events_evidence"' in q["sql"]]
-    assert len(evidence_reads) == 4  # 10 + 10 + 10 + 5 rows
+    declared = [q for q in ctx.captured_queries if q["sql"].startswith("DECLARE")]
+    assert len(declared) == 1
+    assert [n for size, n in reads if n] == [10, 10, 10, 5]
+    assert {size for size, _ in reads} == {10}
+
+
+def test_export_rows_are_exactly_as_written(api, db):
+    """Every column, with what is missing: no place, evidence without an article or outlet,
+    the same outlet twice, several actors (by role, then name) and accords."""
+    from events import services
+    from events.choices import AccordRelation, ActorKind, ActorRole, EventType
+    from events.models import Accord, Article, Evidence, Source
+
+    from .conftest import D, make_actor, make_place
+
+    town = make_place("Commaville, North", 36.5, 35.25, admin1='Say "Idlib"')
+    army = make_actor("Zeta Army", "zeta-army", acled=["Military Forces of Zeta (2000-)"])
+    alpha = make_actor("Alpha Brigade", "alpha-brigade", ActorKind.REBEL_GROUP)
+    beta = make_actor("Beta Front", "beta-front", ActorKind.REBEL_GROUP,
+                      acled=["Beta Front (ACLED)", "Other name"])
+    truce = Accord.objects.create(name="Truce; One", slug="truce-one")
+    pact = Accord.objects.create(name="Pact", slug="pact")
+    outlet = Source.objects.create(name="Daily, News", domain="daily.example")
+    with_outlet = Article.objects.create(url="https://daily.example/a", title="A",
+                                         canonical_url="https://daily.example/a",
+                                         source=outlet)
+    same_outlet = Article.objects.create(url="https://daily.example/b", title="B",
+                                         canonical_url="https://daily.example/b",
+                                         source=outlet)
+    no_outlet = Article.objects.create(url="", title="Untitled wire", canonical_url="x:1")
+    taken = services.event_create(
+        values={"type": EventType.CONTROL_CHANGE, "date": D(2020, 2, 6), "place": town,
+                "end_date": D(2020, 2, 8), "confidence": 0.87654, "fatalities": 3,
+                "displaced": 1200, "summary": 'Line one\nline "two", three'},
+        actors=[(beta, ActorRole.LOSES_CONTROL), (army, ActorRole.GAINS_CONTROL),
+                (alpha, ActorRole.LOSES_CONTROL), (beta, ActorRole.SUPPORTER)],
+        accords=[(truce, AccordRelation.VIOLATES), (pact, AccordRelation.CONCERNS)])
+    for article, start in ((with_outlet, 0), (no_outlet, 1), (same_outlet, 2), (None, 3)):
+        Evidence.objects.create(event=taken, article=article, start=start, end=start + 1,
+                                sentence=f"Sentence {start}.", source_label="Radio Label")
+    nowhere = services.event_create(
+        values={"type": EventType.AIR_STRIKE, "date": D(2019, 5, 1), "confidence": 0.5,
+                "location_text": "somewhere in the north"},
+        actors=[(alpha, ActorRole.PARTY), (beta, ActorRole.PARTY)])
+    Evidence.objects.create(event=nowhere, article=None, sentence="Jets, again.", start=0,
+                            end=3)
+
+    text = body_of(api.get(URL, {"format": "csv"}))
+    assert text.split("\r\n") == [
+        "id,type,date,date_precision,end_date,review_status,confidence,place_id,geonames_id,"
+        "place,admin1,country,latitude,longitude,location_precision,fatalities,displaced,"
+        "actors,accords,summary,sources,article_urls",
+        f'{taken.pk},control_change,2020-02-06,day,2020-02-08,extracted,0.877,{town.pk},,'
+        '"Commaville, North","Say ""Idlib""",SY,35.25,36.5,exact,3,1200,'
+        "Zeta Army (gains_control); Alpha Brigade (loses_control); Beta Front "
+        "(loses_control); Beta Front (supporter),Truce; One (violates); Pact (concerns),"
+        '"Line one\nline ""two"", three","Daily, News; Untitled wire; Radio Label",'
+        "https://daily.example/a https://daily.example/b",
+        f"{nowhere.pk},air_strike,2019-05-01,day,,extracted,0.5,,,,,,,,exact,,,"
+        "Alpha Brigade (party); Beta Front (party),,,,",
+        "",
+    ]
+    rows = csv_rows(api.get(URL, {"format": "acled-csv"}))
+    assert [list(r.values()) for r in rows] == [
+        [f"CKB{taken.pk}", "2020-02-06", "2020", "1", "Battles",
+         "Government regains territory", "Military Forces of Zeta (2000-)",
+         "Beta Front (ACLED)", "Alpha Brigade", "Syria", 'Say "Idlib"', "Commaville, North",
+         "35.25", "36.5", "1", "Daily, News; Untitled wire; Radio Label",
+         'Line one\nline "two", three', "3"],
+        [f"CKB{nowhere.pk}", "2019-05-01", "2019", "1", "Explosions/Remote violence",
+         "Air/drone strike", "Alpha Brigade", "", "Beta Front (ACLED)", "", "",
+         "somewhere in the north", "", "", "1", "", "Jets, again.", "0"],
+    ]
+    geo = json.loads(body_of(api.get(URL, {"format": "geojson", "type": "air_strike"})))
+    assert geo["features"] == [{
+        "type": "Feature", "id": nowhere.pk, "geometry": None,
+        "properties": {
+            "id": nowhere.pk, "type": "air_strike", "date": "2019-05-01",
+            "date_precision": "day", "end_date": None, "review_status": "extracted",
+            "confidence": 0.5, "place_id": None, "geonames_id": None, "place": None,
+            "admin1": None, "country": None, "location_precision": "exact",
+            "fatalities": None, "displaced": None,
+            "actors": "Alpha Brigade (party); Beta Front (party)", "accords": "",
+            "summary": "", "sources": "", "article_urls": ""},
+    }]

@@ -1,0 +1,148 @@
+"""Control answers are cached until the control log (or a name they show) changes.
+
+The map on a date and a place's timeline are served from the cache without a query, and
+every way the product writes the control log, a place's or an actor's name, expires them.
+"""
+
+import pytest
+from django.db import connection, transaction
+
+from events import caching, services
+from events.choices import ActorKind, EventType
+from events.models import ControlFlip
+from tests.control_timeline import D, build_timeline, capture
+
+from .conftest import count_queries, make_actor, make_place
+
+MAP = "/api/v1/control/?date=2020-02-20&bbox=36.5,35.6,37.1,36.1"
+
+
+@pytest.fixture
+def timeline(db):
+    town = make_place("Cacheton", 36.80, 35.86)
+    a = make_actor("Army A", "army-a")
+    b = make_actor("Group B", "group-b", ActorKind.REBEL_GROUP)
+    return town, a, b, build_timeline(town, a, b)
+
+
+def holder(api, url=MAP):
+    features = api.get(url).json()["features"]
+    return features[0]["properties"]["actor"]["slug"] if features else None
+
+
+def periods(api, town):
+    body = api.get(f"/api/v1/places/{town.pk}/control/").json()
+    return [(p["actor"]["slug"] if p["actor"] else None, p["start"]) for p in body["periods"]]
+
+
+def test_a_second_asking_reads_no_database(api, timeline):
+    town = timeline[0]
+    timeline_url = f"/api/v1/places/{town.pk}/control/"
+    first, first_timeline = api.get(MAP).content, api.get(timeline_url).content
+    assert count_queries(api, MAP) == 0
+    assert count_queries(api, timeline_url) == 0
+    assert api.get(MAP).content == first
+    assert api.get(timeline_url).content == first_timeline
+    geojson = api.get(MAP, HTTP_ACCEPT="application/geo+json")
+    assert geojson["Content-Type"] == "application/geo+json"
+    assert geojson.content == first
+    assert api.get(MAP + "&format=api").status_code == 200  # the browsable API, uncached
+
+
+def test_the_key_is_the_whole_question(api, timeline):
+    town, a, b, _ = timeline
+    assert holder(api) == "group-b"
+    assert holder(api, MAP.replace("2020-02-20", "2020-01-20")) == "army-a"
+    assert holder(api, MAP + "&actor=army-a") is None
+    assert holder(api, MAP + "&country=IQ") is None
+    assert holder(api, MAP + "&country=sy") == "group-b"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda ev: services.event_reject(event=ev["b_takes"], reason="denied"),
+        lambda ev: services.event_correct(event=ev["b_takes"],
+                                          changes={"date": D(2020, 3, 20)}, reason="later"),
+        lambda ev: services.event_correct(event=ev["b_takes"],
+                                          changes={"type": EventType.SHELLING}, reason="no"),
+        lambda ev: ev["b_takes"].delete(),
+        lambda ev: ControlFlip.objects.filter(event=ev["b_takes"]).delete(),
+        lambda ev: ControlFlip.objects.filter(event=ev["b_takes"]).update(date=D(2020, 3, 20)),
+    ],
+    ids=["reject", "correct-date", "correct-type", "delete-event", "delete-flips",
+         "update-flips"],
+)
+def test_every_change_of_the_log_expires_the_answers(api, timeline, change):
+    town, _, _, events = timeline
+    assert holder(api) == "group-b"
+    assert ("group-b", "2020-02-10") in periods(api, town)
+    change(events)
+    assert holder(api) == "army-a"
+    assert ("group-b", "2020-02-10") not in periods(api, town)
+
+
+def test_a_new_capture_and_new_names_expire_the_answers(api, timeline):
+    town, a, b, _ = timeline
+    assert holder(api) == "group-b"
+    capture(town, D(2020, 2, 15), a, b)
+    assert holder(api) == "army-a"
+    a.name = "Army A, renamed"
+    a.save()
+    assert api.get(MAP).json()["features"][0]["properties"]["actor"]["name"] == \
+        "Army A, renamed"
+    town.name = "Cacheton-on-Sea"
+    town.save()
+    assert api.get(MAP).json()["features"][0]["properties"]["name"] == "Cacheton-on-Sea"
+    assert api.get(f"/api/v1/places/{town.pk}/control/").json()["place"]["name"] == \
+        "Cacheton-on-Sea"
+
+
+def test_bulk_writes_expire_the_answers(api, timeline):
+    town, a, _, events = timeline
+    assert holder(api) == "group-b"
+    flip = ControlFlip.objects.get(event=events["b_takes"])
+    flip.pk = None
+    flip.event = capture(make_place("Elsewhere", 50, 50), D(2019, 1, 1), a)
+    ControlFlip.objects.filter(event=flip.event).delete()
+    flip.place, flip.date, flip.actor = town, D(2020, 2, 15), a
+    ControlFlip.objects.bulk_create([flip])
+    assert holder(api) == "army-a"
+
+
+def test_a_commit_expires_the_answers_once_more(timeline):
+    """A reader between a write and its commit may cache the old rows under the new
+    version: the commit moves past it, once however many rows the transaction wrote."""
+    town, a, b, _ = timeline
+    with transaction.atomic():
+        capture(town, D(2020, 2, 15), a, b)
+        capture(town, D(2020, 2, 16), b, a)
+        pending = [f for _, f, _ in connection.run_on_commit if f is caching._bump]
+    assert len(pending) == 1
+    before = caching.control_log_version()
+    pending[0]()
+    assert caching.control_log_version() > before
+
+
+class _Unavailable:
+    def __getattr__(self, name):
+        def fail(*args, **kwargs):
+            raise ConnectionError("Redis is down")
+        return fail
+
+
+def test_without_the_cache_answers_are_computed_and_writes_succeed(api, timeline,
+                                                                   monkeypatch):
+    town, a, b, _ = timeline
+    monkeypatch.setattr(caching, "cache", _Unavailable())
+    assert holder(api) == "group-b"
+    capture(town, D(2020, 2, 15), a, b)
+    assert holder(api) == "army-a"
+    assert periods(api, town)[-1] == ("army-a", "2020-02-15")
+
+
+def test_a_cache_of_the_process_alone_is_not_used(api, timeline, settings):
+    """With CACHE_URL=locmem the web processes would never hear of the workers' writes."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    api.get(MAP)
+    assert count_queries(api, MAP) > 0

@@ -119,17 +119,20 @@ def stop_server(proc: subprocess.Popen) -> None:
             proc.kill()
 
 
-def worker_pids(master: int) -> list[int]:
-    pids = []
+def _processes(filename: str, *, binary: bool = False):
+    """(pid, contents of /proc/PID/``filename``) of every process still there."""
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
+            path = entry / filename
             try:
-                stat = (entry / "stat").read_text()
+                yield int(entry.name), (path.read_bytes() if binary else path.read_text())
             except OSError:
                 continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == master:
-                pids.append(int(entry.name))
-    return pids
+
+
+def worker_pids(master: int) -> list[int]:
+    return [pid for pid, stat in _processes("stat")
+            if int(stat.rsplit(")", 1)[1].split()[1]) == master]
 
 
 def memory_kb(pid: int) -> tuple[int, int]:
@@ -155,16 +158,8 @@ def cpu_ticks(pid: int) -> int:
 
 def database_pids(name: str) -> list[int]:
     """The Postgres backends serving database ``name``."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                command = (entry / "cmdline").read_bytes()
-            except OSError:
-                continue
-            if command.startswith(b"postgres:") and f" {name} ".encode() in command:
-                pids.append(int(entry.name))
-    return pids
+    return [pid for pid, command in _processes("cmdline", binary=True)
+            if command.startswith(b"postgres:") and f" {name} ".encode() in command]
 
 
 def machine_busy_ms() -> float:

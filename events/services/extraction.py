@@ -47,7 +47,7 @@ from events.models import (
 from ingest.nlp.dates import iso_date
 from ingest.nlp.gazetteer import haversine_km
 from ingest.nlp.normalize import normalize_name
-from ingest.nlp.types import DocumentResult, EventPlace, ExtractedEvent
+from ingest.nlp.types import DocumentResult, EventPlace, ExtractedEvent, PlaceMention
 
 from .control import control_log_sync
 from .events import (
@@ -125,119 +125,85 @@ def _count(value) -> int | None:
 
 
 class _Resolver:
-    """Links the NLP's names to rows, creating candidate actors and accords for unknown ones."""
+    """Links the NLP's names to rows, creating candidate actors and accords for unknown ones.
 
-    def __init__(self, summary: ExtractionSummary, pipeline_version: str, article: Article):
+    Every place, actor and accord the result names is read when the resolver is made, in
+    a few queries; only names nobody knows yet cost more (a candidate is created).
+    """
+
+    def __init__(self, summary: ExtractionSummary, pipeline_version: str, article: Article,
+                 result: DocumentResult):
         self.summary = summary
         self.pipeline_version = pipeline_version
         self.article = article
-        self._places: dict[tuple, Place | None] = {}
-        self._actors: dict[str, Actor] = {}
-        self._accords: dict[str, Accord] = {}
-        self._by_geonames_id: dict[int, Place] = {}
-        self._prefetched_ids: set[int] = set()
+        refs = [*result.places, *(ev.place for ev in result.events if ev.place is not None)]
+        ids = {r.geonames_id for r in refs if r.geonames_id is not None}
+        self._by_geonames_id = {p.geonames_id: p for p in
+                                Place.objects.filter(geonames_id__in=ids)} if ids else {}
+        self._by_name: dict[tuple, Place | None] = {}
+        self._nearest_by_name([r for r in refs
+                               if r.name and r.geonames_id not in self._by_geonames_id])
+        self._actors = self._read(Actor, {a.name for a in result.actors}
+                                  | {a.name for ev in result.events for a in ev.actors})
+        self._accords = self._read(Accord, {a.name for a in result.accords}
+                                   | {name for ev in result.events for name, _ in ev.accords})
 
-    def prefetch(self, result: DocumentResult) -> None:
-        """Read every place, actor and accord the result names in three queries.
+    @staticmethod
+    def _read(model, names: set[str]) -> dict:
+        names.discard("")
+        return {row.name: row for row in model.objects.filter(name__in=names)} if names else {}
 
-        Only the names these miss (admin areas without a GeoNames id, new candidates) are
-        looked up one by one.
-        """
-        ids = {p.geonames_id for p in result.places if p.geonames_id is not None}
-        ids |= {ev.place.geonames_id for ev in result.events
-                if ev.place is not None and ev.place.geonames_id is not None}
-        self._prefetched_ids = ids
-        if ids:
-            self._by_geonames_id = {p.geonames_id: p
-                                    for p in Place.objects.filter(geonames_id__in=ids)}
-        refs = [(p.geonames_id, p.name, p.country_code, p.lat, p.lon) for p in result.places]
-        refs += [(ev.place.geonames_id, ev.place.name, ev.place.country_code, ev.place.lat,
-                  ev.place.lon) for ev in result.events if ev.place is not None]
-        self._prefetch_by_name([r for r in refs if r[1] and r[0] not in self._by_geonames_id])
-        names = {a.name for a in result.actors} | {a.name for ev in result.events
-                                                     for a in ev.actors if a.name}
-        if names:
-            self._actors.update((a.name, a) for a in Actor.objects.filter(name__in=names))
-        names = {a.name for a in result.accords} | {name for ev in result.events
-                                                      for name, _ in ev.accords if name}
-        if names:
-            self._accords.update((a.name, a) for a in Accord.objects.filter(name__in=names))
-
-    def _prefetch_by_name(self, refs: list[tuple]) -> None:
-        """Places the NLP named without a GeoNames id (admin areas): the nearest place of
+    def _nearest_by_name(self, refs: list) -> None:
+        """Places named without a known GeoNames id (admin areas): the nearest place of
         that name in its country, for all of them in one query."""
-        keys = {normalize_name(name) for _, name, _, _, _ in refs} - {""}
+        keys = {normalize_name(r.name) for r in refs} - {""}
         if not keys:
             return
         rows = list(Place.objects.filter(search_names__overlap=sorted(keys)))
-        for geonames_id, name, country_code, lat, lon in refs:
-            key = normalize_name(name)
+        for ref in refs:
+            key = normalize_name(ref.name)
             found = [p for p in rows if key in p.search_names
-                     and (not country_code or p.country_code == country_code)]
-            self._places[(geonames_id, name, country_code)] = min(
-                found, key=lambda p: (haversine_km(lat, lon, p.point.y, p.point.x), p.pk),
-                default=None)
+                     and (not ref.country_code or p.country_code == ref.country_code)]
+            self._by_name[(ref.geonames_id, ref.name, ref.country_code)] = min(
+                found, key=lambda p: (haversine_km(ref.lat, ref.lon, p.point.y, p.point.x),
+                                      p.pk), default=None)
 
-    def place(self, *, geonames_id: int | None, name: str, country_code: str, lat: float,
-              lon: float) -> Place | None:
-        key = (geonames_id, name, country_code)
-        if key not in self._places:
-            place = None
-            if geonames_id is not None:
-                place = self._by_geonames_id.get(geonames_id)
-                if place is None and geonames_id not in self._prefetched_ids:
-                    place = Place.objects.filter(geonames_id=geonames_id).first()
-            if place is None and name:
-                # Admin areas have no GeoNames id here: the nearest place of that name.
-                from django.contrib.gis.db.models.functions import Distance
-                from django.contrib.gis.geos import Point
+    def place(self, ref: PlaceMention | EventPlace | None) -> Place | None:
+        """The place of a place mention or an event's place, or None."""
+        if ref is None:
+            return None
+        if ref.geonames_id in self._by_geonames_id:
+            return self._by_geonames_id[ref.geonames_id]
+        return self._by_name.get((ref.geonames_id, ref.name, ref.country_code))
 
-                qs = Place.objects.named(name)
-                if country_code:
-                    qs = qs.filter(country_code=country_code)
-                place = (qs.annotate(d=Distance("point", Point(lon, lat, srid=4326)))
-                         .order_by("d").first())
-            self._places[key] = place
-        return self._places[key]
+    def _known_or_candidate(self, model, cache: dict, name: str, values: dict,
+                            proposed: list[str]):
+        """The actor or accord known by ``name`` (any spelling), else a new candidate."""
+        if name not in cache:
+            row = model.objects.named(name).order_by("is_candidate", "pk").first()
+            if row is None:
+                row = _create_candidate(model, name, {
+                    **values,
+                    "description": f"Proposed by the pipeline from article {self.article.pk}."})
+                revision_record(instance=row, action=RevisionAction.CREATE,
+                                via=RevisionVia.PIPELINE, pipeline_version=self.pipeline_version,
+                                reason=f"candidate {model._meta.model_name} found in an article")
+                proposed.append(row.name)
+            cache[name] = row
+        return cache[name]
 
     def actor(self, *, name: str, acled: str | None, kind: str = ActorKind.OTHER) -> Actor:
-        if name not in self._actors:
-            actor = Actor.objects.filter(name=name).first()
-            if actor is None:
-                actor = Actor.objects.named(name).order_by("is_candidate", "pk").first()
-            if actor is None:
-                actor = _create_candidate(Actor, name, {
-                    "kind": kind if kind in ActorKind.values else ActorKind.OTHER,
-                    "acled_names": [acled] if acled else [],
-                    "description": f"Proposed by the pipeline from article {self.article.pk}."})
-                revision_record(instance=actor, action=RevisionAction.CREATE,
-                                via=RevisionVia.PIPELINE, pipeline_version=self.pipeline_version,
-                                reason="candidate actor found in an article")
-                self.summary.candidate_actors.append(actor.name)
-            self._actors[name] = actor
-        return self._actors[name]
+        return self._known_or_candidate(
+            Actor, self._actors, name,
+            {"kind": kind if kind in ActorKind.values else ActorKind.OTHER,
+             "acled_names": [acled] if acled else []},
+            self.summary.candidate_actors)
 
     def accord(self, *, name: str, date: str | None = None) -> Accord:
-        if name not in self._accords:
-            accord = Accord.objects.filter(name=name).first()
-            if accord is None:
-                accord = Accord.objects.named(name).order_by("is_candidate", "pk").first()
-            if accord is None:
-                accord = _create_candidate(Accord, name, {
-                    "kind": AccordKind.OTHER, "signed_date": iso_date(date),
-                    "description": f"Proposed by the pipeline from article {self.article.pk}."})
-                revision_record(instance=accord, action=RevisionAction.CREATE,
-                                via=RevisionVia.PIPELINE, pipeline_version=self.pipeline_version,
-                                reason="candidate accord found in an article")
-                self.summary.candidate_accords.append(accord.name)
-            self._accords[name] = accord
-        return self._accords[name]
-
-    def event_place(self, place: EventPlace | None) -> Place | None:
-        if place is None:
-            return None
-        return self.place(geonames_id=place.geonames_id, name=place.name,
-                          country_code=place.country_code, lat=place.lat, lon=place.lon)
+        return self._known_or_candidate(
+            Accord, self._accords, name,
+            {"kind": AccordKind.OTHER, "signed_date": iso_date(date)},
+            self.summary.candidate_accords)
 
 
 @dataclass
@@ -258,7 +224,7 @@ def _plan(ev: ExtractedEvent, resolver: _Resolver, published: dt.date,
     end_date = iso_date(ev.end_date)
     if end_date is not None and end_date < date:
         end_date = None
-    place = resolver.event_place(ev.place)
+    place = resolver.place(ev.place)
     precision = ev.place.precision if ev.place else LocationPrecision.UNKNOWN
     values = {
         "type": ev.type,
@@ -375,10 +341,8 @@ def _touched_by_people(event: Event) -> bool:
 def _mentions(article: Article, result: DocumentResult, resolver: _Resolver) -> list[Mention]:
     rows = []
     for p in result.places:
-        place = resolver.place(geonames_id=p.geonames_id, name=p.name,
-                               country_code=p.country_code, lat=p.lat, lon=p.lon)
         rows.append(Mention(article=article, kind=MentionKind.PLACE, start=p.start, end=p.end,
-                            text=p.text[:1000], place=place))
+                            text=p.text[:1000], place=resolver.place(p)))
     for a in result.actors:
         actor = resolver.actor(name=a.name, acled=a.acled, kind=a.kind)
         rows.append(Mention(article=article, kind=MentionKind.ACTOR, start=a.start, end=a.end,
@@ -408,8 +372,7 @@ def article_extraction_save(*, article: Article, result: DocumentResult, pipelin
         match_days = getattr(settings, "EVENT_MATCH_DAYS", DEFAULT_MATCH_DAYS)
     given, article = article, Article.objects.select_for_update().get(pk=article.pk)
     summary = ExtractionSummary(article_id=article.pk, pipeline_version=pipeline_version)
-    resolver = _Resolver(summary, pipeline_version, article)
-    resolver.prefetch(result)
+    resolver = _Resolver(summary, pipeline_version, article, result)
     published = (timezone.localdate(article.published_at) if article.published_at
                  else timezone.localdate())
 

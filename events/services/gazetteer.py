@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.db import connection, transaction
 
+from events.caching import control_log_changed
 from events.choices import PlaceKind
 from events.models import Place
 from ingest.nlp.geonames import DumpError, iter_cities500, iter_dump
@@ -268,10 +269,7 @@ def gazetteer_load(*, entries: Iterable[GazetteerEntry | DumpError],
         say(f"Linked {linked} places to their admin area or country")
         cursor.execute(f"DROP TABLE {_STAGING}")
     if result.created or result.updated:
-        # Cached control answers carry place names and points: expire them.
-        from events.caching import control_log_changed
-
-        control_log_changed()
+        control_log_changed()  # cached control answers carry place names and points
     return result
 
 

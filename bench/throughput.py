@@ -45,16 +45,20 @@ def _corpus(corpus: Path) -> list[tuple[str, str, str | None]]:
             for path in sorted(corpus.glob("*.txt"))]
 
 
+def _with_corpus(texts: list, data: Path, corpus: Path) -> list[tuple[str, str, str | None]]:
+    texts = texts + _corpus(corpus)
+    if not texts:
+        sys.exit(f"no texts: neither {data} nor {corpus} exists")
+    return texts
+
+
 def load_texts(data: Path, corpus: Path) -> list[tuple[str, str, str | None]]:
     """(id, text, published) of every eval note and corpus article; all distinct texts."""
     texts = []
     for row in _notes(data):
         published = dt.date.fromisoformat(row["event_date"]) + dt.timedelta(days=2)
         texts.append((row["id"], row["text"], published.isoformat()))
-    texts += _corpus(corpus)
-    if not texts:
-        sys.exit(f"no texts: neither {data} nor {corpus} exists")
-    return texts
+    return _with_corpus(texts, data, corpus)
 
 
 def load_reports(data: Path, corpus: Path, words: int = 400) -> list[tuple[str, str, str]]:
@@ -76,10 +80,7 @@ def load_reports(data: Path, corpus: Path, words: int = 400) -> list[tuple[str, 
                 texts.append((f"{country}-{len(texts)}", "\n\n".join(r["text"] for r in chunk),
                               published.isoformat()))
                 chunk = []
-    texts += _corpus(corpus)
-    if not texts:
-        sys.exit(f"no texts: neither {data} nor {corpus} exists")
-    return texts
+    return _with_corpus(texts, data, corpus)
 
 
 def _setup_django():

@@ -50,6 +50,15 @@ _NEAR = {"countryside", "near", "outskirts", "vicinity", "around", "west", "east
          "south", "outside"}
 
 
+# A place said as an exception is not where the event was: "all of these zones, with the
+# exception of Idlib, were captured", "every town except Binnish".
+_EXCEPTING = {"except", "excepting", "excluding", "exception", "besides", "apart"}
+
+
+def _excepted(token) -> bool:
+    return any(a.lower_ in _EXCEPTING for a in token.ancestors)
+
+
 # Words between a verb's object and the place that is that object ("the village of X").
 _NAMING = {"the", "village", "villages", "town", "city", "of", "area", "key", "strategic",
            "neighbourhood", "neighborhood", "district", "hill", "camp", "base"}
@@ -289,7 +298,7 @@ class Extractor:
     def _event_place(trig: Trigger, sent: Span, token_place: dict[int, PlaceHit]
                      ) -> tuple[PlaceHit | None, str]:
         def first(tokens) -> PlaceHit | None:
-            hits = [token_place[t.i] for t in tokens if t.i in token_place]
+            hits = [token_place[t.i] for t in tokens if t.i in token_place and not _excepted(t)]
             populated = [h for h in hits if h.chosen.kind == "populated_place"]
             # "Dardara in Al Hasakeh countryside" with Dardara unknown: a town named beside
             # it says more than the province's namesake capital.

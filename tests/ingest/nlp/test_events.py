@@ -142,3 +142,14 @@ def test_subject_after_an_introductory_clause(extractor):
     assert ("Russian armed forces", "supporter") in roles
     assert ("Ukrainian armed forces", "gains_control") not in roles
     assert found[0].place.country_code == "UA"
+
+
+@pytest.mark.parametrize("text", [
+    "All of these villages, with the exception of Binnish, were captured by regime forces on "
+    "Tuesday.",
+    "Regime forces captured every village in the area except Binnish on Tuesday.",
+])
+def test_a_place_named_as_an_exception_is_not_the_place_captured(extractor, text):
+    found = events(extractor, text)
+    assert found, "the capture itself is still an event"
+    assert all(e.place is None or e.place.name != "Binnish" for e in found)

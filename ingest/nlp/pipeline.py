@@ -262,7 +262,8 @@ class Extractor:
         place, precision = self._event_place(trig, sent, token_place)
         actors = self._event_actors(trig, sent, token_actor)
         confidence = trig.confidence
-        if place is None and last_place is not None:
+        names_a_place = any(i in token_place for i in range(sent.start, sent.end))
+        if place is None and last_place is not None and not names_a_place:
             # A sentence naming no place goes on about the place said before it.
             place, precision = last_place, last_place.precision
             confidence -= 0.1

@@ -150,6 +150,7 @@ def test_subject_after_an_introductory_clause(extractor):
     "Regime forces captured every village in the area except Binnish on Tuesday.",
 ])
 def test_a_place_named_as_an_exception_is_not_the_place_captured(extractor, text):
-    found = events(extractor, text)
+    # The sentence before names a town: that is no reason to put the capture there either.
+    found = events(extractor, "Talks were held in Astana in May 2017. " + text)
     assert found, "the capture itself is still an event"
-    assert all(e.place is None or e.place.name != "Binnish" for e in found)
+    assert all(e.place is None or e.place.name not in ("Binnish", "Astana") for e in found)

@@ -15,6 +15,8 @@ import re
 import unicodedata
 from collections import Counter
 
+import numpy as np
+
 NEAR_DUPLICATE_BITS = 3
 # Word pairs: on news-length texts (200-1,000 words) they keep a wire copy with a new
 # dateline or credit line within 3 bits, while a different story lands well outside.
@@ -42,12 +44,15 @@ def simhash(text: str) -> int:
     size = min(SHINGLE_WORDS, len(words))
     counts = Counter(" ".join(words[i:i + size]) for i in range(len(words) - size + 1)) \
         if words else Counter()
-    weights = [0] * 64
-    for shingle, count in counts.items():
-        value = int.from_bytes(hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest(),
-                               "big")
-        for bit in range(64):
-            weights[bit] += count if value >> bit & 1 else -count
+    if not counts:
+        return 0
+    digests = b"".join(hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest()
+                       for shingle in counts)
+    values = np.frombuffer(digests, dtype=">u8").astype(np.uint64)
+    weight = np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
+    # bits[i, b]: bit b of shingle i's hash; each set bit votes +count, each clear one -count.
+    bits = (values[:, None] >> np.arange(64, dtype=np.uint64)) & np.uint64(1)
+    weights = ((2 * bits.astype(np.int64) - 1) * weight[:, None]).sum(axis=0)
     return sum(1 << bit for bit in range(64) if weights[bit] > 0)
 
 

@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Collection, Iterable
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from .normalize import form_of_key, normalize_name, translit_form
 from .types import GazetteerEntry
@@ -35,6 +36,8 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 MIN_FORM_RATIO = 0.88
 # Skeletons this short match too many names: their forms must be identical.
 _SHORT_SKELETON = 3
+# How many ``Gazetteer.lookup`` answers are kept.
+_LOOKUPS_KEPT = 50_000
 # Without a country to hold them, only places known widely are matched by spelling.
 FUZZY_GLOBAL_POPULATION = 100_000
 
@@ -68,12 +71,18 @@ _VARIANTS = [
 ]
 
 
-def spelling_variants(key: str) -> set[str]:
+@lru_cache(maxsize=16384)
+def spelling_variants(key: str) -> frozenset[str]:
     """Keys a normalised name may be written as in another transliteration."""
     out = {key}
     for pattern, repl in _VARIANTS:
         out |= {re.sub(pattern, repl, k) for k in out if len(out) < 64}
-    return out
+    return frozenset(out)
+
+
+# An article names the same places many times and a worker reads many articles about the
+# same region: the forms of names already seen are kept (a few MB at most).
+_translit_form = lru_cache(maxsize=65536)(translit_form)
 
 
 class Gazetteer:
@@ -113,6 +122,8 @@ class Gazetteer:
         self._index: dict[str, tuple[int, ...]] = {k: tuple(v) for k, v in index.items()}
         self._skeletons: dict[str, tuple[int, ...]] = {
             k: tuple(v) for k, v in skeletons.items()}
+        # Answers of ``lookup``, kept per name (bounded: emptied when full).
+        self._looked_up: dict[tuple[str, bool], tuple[GazetteerEntry, ...]] = {}
         self._countries: dict[str, GazetteerEntry] = {
             e.country_code: e for e in self.entries if e.kind == "country"}
         # Two admin-1 codes may share a name (a province split in two): the bigger one.
@@ -139,6 +150,14 @@ class Gazetteer:
         With ``variants``, common alternative transliterations of Arabic names are tried
         too when the name as written is unknown ("Tell Abiad" / "Tall Abyad").
         """
+        known = self._looked_up.get((name, variants))
+        if known is None:
+            if len(self._looked_up) >= _LOOKUPS_KEPT:
+                self._looked_up.clear()
+            known = self._looked_up[(name, variants)] = tuple(self._lookup(name, variants))
+        return list(known)
+
+    def _lookup(self, name: str, variants: bool) -> list[GazetteerEntry]:
         seen: set[int] = set()
         out: list[GazetteerEntry] = []
         keys = name_keys(name)
@@ -160,7 +179,7 @@ class Gazetteer:
         one of ``countries``, or, when none is known, a country, an admin area or a big
         place, which news spells in many ways without saying where it is.
         """
-        form = translit_form(name)
+        form = _translit_form(name)
         skeleton = form.replace("a", "")
         if len(form) < 4 or not skeleton:
             return []
@@ -174,7 +193,7 @@ class Gazetteer:
                 continue
             best = 0.0
             for other in {entry.name, entry.ascii_name}:
-                other_form = translit_form(other)
+                other_form = _translit_form(other)
                 if other_form.replace("a", "") == skeleton:
                     best = max(best, form_ratio(form, other_form))
             if best >= 1.0 or (len(skeleton) > _SHORT_SKELETON and best >= MIN_FORM_RATIO):

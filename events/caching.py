@@ -7,9 +7,13 @@ Their answers are cached under a version number that every such write bumps
 places, actors and deleted events), so a cached answer is never stale and nothing has to
 find and delete old entries: they are left to expire.
 
-The bump happens at once and again when the writing transaction commits: a reader between
-the two, still seeing the old rows, may have cached them under the new number, which the
-second bump leaves behind. Only a cache the processes share is used (Redis, the default
+A write inside a transaction bumps the version when the transaction commits, once however
+many rows it wrote: until then only its own connection sees the new rows. That connection
+may have cached an answer under the current version (a request that writes, then reads),
+so the write also bumps at once when the connection read the cache since its last bump. A
+reader between that bump and the commit, still seeing the old rows, may cache them under
+the new number, which the commit's bump leaves behind. A write outside a transaction is
+committed already and bumps at once. Only a cache the processes share is used (Redis, the default
 ``CACHES``; with ``CACHE_URL=locmem`` every answer is computed), and its failing never
 fails a request or a write: the answer is then computed, the bump skipped (entries expire
 after ``TIMEOUT``, the bound on staleness then, and for writes that bypass the ORM).
@@ -47,6 +51,11 @@ def control_log_version() -> int:
     return version
 
 
+# Set on a database connection that may have cached an answer under the current version
+# since it last bumped it (unknown counts as yes).
+_READ_SINCE_BUMP = "_ckb_control_cache_read"
+
+
 def _bump() -> None:
     key = f"{_namespace()}:version"
     try:
@@ -56,13 +65,18 @@ def _bump() -> None:
             cache.add(key, time.time_ns(), timeout=None)
     except Exception:
         logger.exception("could not expire the cached control answers")
+    else:
+        setattr(connection, _READ_SINCE_BUMP, False)
 
 
 def control_log_changed() -> None:
     """The control log, or a place's or actor's name, changed: expire the cached answers."""
-    _bump()
-    if connection.in_atomic_block and not any(
-            callback is _bump for _, callback, _ in connection.run_on_commit):
+    if not connection.in_atomic_block:
+        _bump()
+        return
+    if getattr(connection, _READ_SINCE_BUMP, True):
+        _bump()
+    if not any(callback is _bump for _, callback, _ in connection.run_on_commit):
         transaction.on_commit(_bump)
 
 
@@ -79,6 +93,7 @@ def cached_answer(kind: str, params: tuple, build: Callable[[], bytes]) -> bytes
     if not _shared():
         return build()
     digest = hashlib.sha1(repr(params).encode()).hexdigest()
+    setattr(connection, _READ_SINCE_BUMP, True)
     try:
         key = f"{_namespace()}:{control_log_version()}:{kind}:{digest}"
         body = cache.get(key)

@@ -116,11 +116,19 @@ class EventMatcher:
         # (type, place id, date precision, date, report's id, the event it stands for)
         self.reports: list[tuple] = []
         if plans:
-            wanted = Q()
+            # One condition per (type, place, precision), over the span of its windows:
+            # ``find`` keeps each plan's own window.
+            spans: dict[tuple, tuple[dt.date, dt.date]] = {}
             for plan in plans:
-                wanted |= Q(type=plan.values["type"], place=plan.values["place"],
-                            date_precision=plan.values["date_precision"],
-                            date__range=_window(plan, days))
+                kind = (plan.values["type"], plan.values["place"], plan.values["date_precision"])
+                low, high = _window(plan, days)
+                if kind in spans:
+                    low, high = min(low, spans[kind][0]), max(high, spans[kind][1])
+                spans[kind] = (low, high)
+            wanted = Q()
+            for (type_, place, precision), window in spans.items():
+                wanted |= Q(type=type_, place=place, date_precision=precision,
+                            date__range=window)
             # Read FOR UPDATE: the save may change a candidate it matches, and an editor's
             # correction must not land in between.
             candidates = (Event.objects.filter(wanted).select_for_update()

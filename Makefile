@@ -81,6 +81,8 @@ setup: install services ## install, start services, migrate, load the gazetteer 
 demo: setup ## ingest the demo corpus (../shared/corpus when present)
 	$(call say,Loading the demo corpus)
 	$(PY) manage.py load_demo
+	$(call say,Queueing articles an older pipeline version extracted)
+	$(PY) manage.py reextract --outdated --no-wait
 
 .PHONY: run
 run: demo ## the product: web on http://$(HOST):$(PORT), a Celery worker and beat

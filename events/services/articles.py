@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from events.choices import ArticleOrigin, ArticleStatus, DuplicateKind, JobKind, JobStatus
@@ -369,6 +369,39 @@ def article_release(*, article: Article, message: str) -> None:
     _article_set(article, ArticleStatus.QUEUED, message)
 
 
+# Articles put back in the queue per transaction by ``articles_queue_extraction``.
+_REQUEUE_CHUNK = 500
+
+
+def articles_queue_extraction(*, articles: QuerySet[Article], message: str = "") -> list[int]:
+    """Queue stored articles for extraction again, as after a new pipeline version.
+
+    Only finished articles are taken (done or failed): ones queued or being extracted,
+    duplicates and skipped ones are left as they are. Each starts again with no attempts
+    used; extracting it updates the events only this pipeline made and never what an
+    editor verified or corrected (``article_extraction_save``). The messages go to the
+    broker after commit; a lost one is queued again by ``requeue_stale``. Returns the ids.
+    """
+    ids = list(articles.filter(status__in=[ArticleStatus.DONE, ArticleStatus.FAILED])
+               .order_by("pk").values_list("pk", flat=True))
+    queued: list[int] = []
+    for start in range(0, len(ids), _REQUEUE_CHUNK):
+        with transaction.atomic():
+            now = timezone.now()
+            # Conditional: an article taken by a worker since it was listed is left to it.
+            chunk = list(Article.objects.select_for_update(skip_locked=True)
+                         .filter(pk__in=ids[start:start + _REQUEUE_CHUNK],
+                                 status__in=[ArticleStatus.DONE, ArticleStatus.FAILED])
+                         .values_list("pk", flat=True))
+            Article.objects.filter(pk__in=chunk).update(
+                status=ArticleStatus.QUEUED, status_message=message, attempts=0,
+                claimed_at=None, processed_at=None, updated_at=now)
+            for pk in chunk:
+                _queue("process_article", pk)
+        queued += chunk
+    return queued
+
+
 def stale_work(*, now: dt.datetime | None = None) -> tuple[list, list[int]]:
     """Ids of jobs and articles whose message was lost (broker outage) or whose worker died,
     for ``requeue_stale``. Articles out of attempts are failed here, with a message."""
@@ -399,6 +432,7 @@ __all__ = [
     "article_claim", "article_create_from_clean",
     "article_find_by_url", "article_mark_failed", "article_mark_skipped", "article_release",
     "article_submit_file", "article_submit_text", "article_submit_url",
+    "articles_queue_extraction",
     "feed_submit", "job_claim", "job_fail", "job_finish", "job_process",
     "job_release", "stale_work",
 ]

@@ -70,7 +70,7 @@ setup: install services ## install, start services, migrate, load the gazetteer 
 	$(call say,Migrating the database)
 	$(PY) manage.py migrate --no-input
 	$(call say,Loading the gazetteer (GeoNames cities500 and countries))
-	$(PY) manage.py load_gazetteer --if-empty
+	$(PY) manage.py load_gazetteer --if-outdated
 	$(if $(GEONAMES_DUMPS),$(call say,Loading GeoNames dumps: $(GEONAMES_DUMPS)))
 	$(if $(GEONAMES_DUMPS),$(PY) manage.py load_gazetteer --geonames-dump $(GEONAMES_DUMPS))
 	$(call say,Loading the actor and accord registry)

@@ -19,6 +19,7 @@ from events.permissions import ANALYSTS_GROUP, EDITORS_GROUP
 REFERENCE_TABLES = (
     "events_accord_parties", "events_accord_guarantors", "events_accord_places",
     "events_actorsupport", "events_accord", "events_actor", "events_place",
+    "events_gazetteerload",
     "auth_group_permissions", "auth_group", "auth_permission", "django_content_type",
     "django_migrations",
 )

@@ -6,7 +6,7 @@ from .articles import Article, Feed, IngestJob, Mention, Source
 from .control import ControlFlip
 from .events import EDITABLE_EVENT_FIELDS, Event, EventAccord, EventActor, Evidence
 from .history import Revision
-from .places import Place
+from .places import GazetteerLoad, Place
 
 __all__ = [
     "EDITABLE_EVENT_FIELDS",
@@ -20,6 +20,7 @@ __all__ = [
     "EventActor",
     "Evidence",
     "Feed",
+    "GazetteerLoad",
     "IngestJob",
     "Mention",
     "Place",

@@ -5,7 +5,7 @@ from django.contrib.postgres.indexes import GinIndex
 
 from events.choices import PlaceKind
 
-from .base import NamedWithAliasesModel
+from .base import NamedWithAliasesModel, TimeStampedModel
 
 
 class Place(NamedWithAliasesModel):
@@ -53,3 +53,23 @@ class Place(NamedWithAliasesModel):
     @property
     def lon(self) -> float:
         return self.point.x
+
+
+class GazetteerLoad(TimeStampedModel):
+    """One load of the gazetteer: what was read, by which version of the reader, and what
+    it changed. ``load_gazetteer --if-outdated`` loads cities500 again when the reader
+    that loaded it last is older than the product's (its places are then derived anew)."""
+
+    source = models.CharField(max_length=300, help_text="cities500, or the dump's file name")
+    reader_version = models.PositiveIntegerField()
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    bad = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        get_latest_by = "created_at"
+
+    def __str__(self) -> str:
+        return f"{self.source} (reader {self.reader_version}) at {self.created_at:%Y-%m-%d %H:%M}"

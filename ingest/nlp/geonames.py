@@ -65,6 +65,11 @@ def _weighted_median(values: list[tuple[float, int]]) -> float:
     return values[-1][0]
 
 
+# Goes up whenever ``iter_cities500`` derives its entries differently (2: admin areas at
+# the population-weighted point of their towns), so that installs load them again.
+CITIES500_READER_VERSION = 2
+
+
 def iter_cities500() -> Iterator[GazetteerEntry]:
     """Every cities500 place, then one admin-area entry per known admin-1 and the countries.
 

@@ -2,14 +2,17 @@
 
 import zipfile
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from events.choices import PlaceKind
-from events.models import Place
+from events.models import GazetteerLoad, Place
 from events.selectors import place_search
+from events.services.gazetteer import gazetteer_outdated
+from ingest.nlp.geonames import CITIES500_READER_VERSION
 
 SARAQIB = 164816
 
@@ -57,8 +60,11 @@ def test_reloading_cities500_updates_rows_in_place_and_keeps_editors_aliases(db)
     saraqib.aliases = [*saraqib.aliases, "Saraqib town"]
     saraqib.save()
 
+    # Loaded by an older reader: an upgrade's `make setup` (--if-outdated) loads it again.
+    GazetteerLoad.objects.all().delete()
+    GazetteerLoad.objects.create(source="cities500", reader_version=CITIES500_READER_VERSION - 1)
     out = StringIO()
-    call_command("load_gazetteer", stdout=out, stderr=StringIO())
+    call_command("load_gazetteer", if_outdated=True, stdout=out, stderr=StringIO())
 
     assert Place.objects.count() == count
     saraqib.refresh_from_db()
@@ -66,6 +72,24 @@ def test_reloading_cities500_updates_rows_in_place_and_keeps_editors_aliases(db)
     assert "Saraqib town" in saraqib.aliases
     assert SARAQIB in _found("Saraqib town")
     assert "0 loaded, 1 updated" in out.getvalue()
+    load = GazetteerLoad.objects.latest()
+    assert (load.source, load.reader_version, load.created, load.updated) == (
+        "cities500", CITIES500_READER_VERSION, 0, 1)
+
+    out = StringIO()
+    call_command("load_gazetteer", if_outdated=True, stdout=out)
+    assert "up to date" in out.getvalue() and GazetteerLoad.objects.count() == 2
+
+
+def test_a_gazetteer_loaded_before_loads_were_recorded_is_outdated(db):
+    GazetteerLoad.objects.all().delete()
+    assert Place.objects.exists() and gazetteer_outdated()
+    GazetteerLoad.objects.create(source="SY.zip", reader_version=CITIES500_READER_VERSION)
+    assert gazetteer_outdated()  # a dump is not cities500
+    GazetteerLoad.objects.create(source="cities500", reader_version=CITIES500_READER_VERSION)
+    assert not gazetteer_outdated()
+    with pytest.raises(CommandError, match="--if-outdated is about cities500"):
+        call_command("load_gazetteer", if_outdated=True, geonames_dump=[Path("SY.zip")])
 
 
 # A GeoNames dump: 19 tab-separated columns per line (the geoname table).
@@ -132,6 +156,8 @@ def test_loading_a_dump_twice_changes_nothing(db, dump):
     out, _ = _load_dump(dump)
     assert "0 loaded, 0 updated, 3 unchanged, 2 bad lines" in out
     assert Place.objects.count() == count
+    assert list(GazetteerLoad.objects.filter(source=dump.name).values_list(
+        "created", "unchanged", "bad")) == [(0, 3, 2), (1, 0, 2)]
 
 
 def test_feature_classes_choose_what_a_dump_adds(db, dump):

@@ -13,6 +13,7 @@ from events.services.gazetteer import (
     GazetteerLoadResult,
     gazetteer_load_cities500,
     gazetteer_load_dump,
+    gazetteer_outdated,
 )
 
 
@@ -23,8 +24,12 @@ class Command(BaseCommand):
     requires_system_checks = []
 
     def add_arguments(self, parser):
-        parser.add_argument("--if-empty", action="store_true",
-                            help="Do nothing when the gazetteer already holds places.")
+        when = parser.add_mutually_exclusive_group()
+        when.add_argument("--if-empty", action="store_true",
+                          help="Do nothing when the gazetteer already holds places.")
+        when.add_argument("--if-outdated", action="store_true",
+                          help="Load cities500 only when this version of the product never "
+                               "loaded it (a new install or an upgrade); what make setup runs.")
         parser.add_argument("--geonames-dump", nargs="+", type=Path, metavar="FILE",
                             help="GeoNames dump(s) to load instead of cities500: a country "
                                  "file (SY.txt), allCountries.txt, or their .zip.")
@@ -32,8 +37,15 @@ class Command(BaseCommand):
                             help="GeoNames feature classes to keep from dumps (default: PA, "
                                  "populated places and administrative areas).")
 
-    def handle(self, *args, if_empty=False, geonames_dump=None, feature_classes="PA",
-               verbosity=1, **options):
+    def handle(self, *args, if_empty=False, if_outdated=False, geonames_dump=None,
+               feature_classes="PA", verbosity=1, **options):
+        if if_outdated and geonames_dump:
+            raise CommandError("--if-outdated is about cities500; dumps are loaded when given.")
+        if if_outdated and not gazetteer_outdated():
+            if verbosity:
+                self.stdout.write("The gazetteer is up to date (cities500 loaded by this "
+                                  "version); nothing to do (--if-outdated).")
+            return
         if if_empty:
             count = Place.objects.count()
             if count:

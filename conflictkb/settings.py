@@ -191,6 +191,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["events.api.permissions.ReadOrEditorPermission"],
     "DEFAULT_THROTTLE_CLASSES": ["events.api.throttling.UserThrottle",
                                  "events.api.throttling.AnonThrottle"],
+    # DRF's JSON bytes, written by orjson (events/api/renderers.py).
+    "DEFAULT_RENDERER_CLASSES": ["events.api.renderers.JSONRenderer",
+                                 "rest_framework.renderers.BrowsableAPIRenderer"],
     "DEFAULT_PAGINATION_CLASS": "events.api.pagination.KBCursorPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpResponse
+from django.utils import translation
 from rest_framework import filters, renderers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from events import caching
+
+from .renderers import JSONRenderer
 
 
 class StrictOrderingFilter(filters.OrderingFilter):
@@ -30,6 +33,27 @@ class StrictOrderingFilter(filters.OrderingFilter):
         return self.get_default_ordering(view)
 
 
+class OneFormClassMixin:
+    """For a django-filter FilterSet: its form class made once, not on every request.
+
+    django-filter makes a new form class, with a new form field for each filter, whenever a
+    filter set validates (0.4 ms of an events page with 17 filters). The class is the same
+    every time but for the labels' language, so one is kept per language; each form still
+    copies its fields when it is made, so requests share nothing they could change.
+    """
+
+    def get_form_class(self):
+        cls = type(self)
+        forms = cls.__dict__.get("_form_classes")
+        if forms is None:
+            forms = {}
+            cls._form_classes = forms
+        language = translation.get_language()
+        if language not in forms:
+            forms[language] = super().get_form_class()
+        return forms[language]
+
+
 class CSVRenderer(renderers.BaseRenderer):
     """Selects a streamed CSV export (``?format=csv``); the view writes the rows itself."""
 
@@ -38,7 +62,7 @@ class CSVRenderer(renderers.BaseRenderer):
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        return renderers.JSONRenderer().render(data)
+        return JSONRenderer().render(data)
 
 
 class ACLEDCSVRenderer(CSVRenderer):
@@ -57,7 +81,7 @@ class GeoJSONRenderer(renderers.BaseRenderer):
     charset = None
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        return renderers.JSONRenderer().render(data, accepted_media_type, renderer_context)
+        return JSONRenderer().render(data, accepted_media_type, renderer_context)
 
 
 EXPORT_FORMATS = ("csv", "acled-csv", "geojson")
@@ -69,7 +93,7 @@ class ExportFormatMixin:
     def finalize_response(self, request, response, *args, **kwargs):
         if getattr(response, "status_code", 200) >= 400 and hasattr(request, "accepted_renderer"):
             if isinstance(request.accepted_renderer, CSVRenderer | GeoJSONRenderer):
-                request.accepted_renderer = renderers.JSONRenderer()
+                request.accepted_renderer = JSONRenderer()
                 request.accepted_media_type = "application/json"
         return super().finalize_response(request, response, *args, **kwargs)
 
@@ -90,5 +114,5 @@ def cached_json_response(request, kind: str, params: tuple, build: Callable[[], 
             or request.accepted_media_type != renderer.media_type):
         return Response(build())
     body = caching.cached_answer(kind, params,
-                                 lambda: renderers.JSONRenderer().render(build()))
+                                 lambda: JSONRenderer().render(build()))
     return HttpResponse(body, content_type=renderer.media_type)

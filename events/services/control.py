@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import transaction
 
 from events.choices import ActorRole, ControlState, EventType
 from events.models import ControlFlip, Event
 
+# What control_flip_values gives, as model fields.
+_FLIP_FIELDS = ["place", "date", "end_date", "state", "actor", "lost_by", "confidence"]
 # Event types that make a place contested rather than change its holder.
 CONTEST_TYPES = {EventType.SIEGE, EventType.BATTLE}
 
@@ -51,14 +55,49 @@ def control_flip_values(event: Event, event_actors=None) -> dict | None:
             **values}
 
 
+def _differs(flip: ControlFlip, values: dict) -> bool:
+    # Actors compared by id: reading ``flip.actor`` would query it.
+    return any(getattr(flip, f"{name}_id") != (value.pk if value is not None else None)
+               if name in ("actor", "lost_by") else getattr(flip, name) != value
+               for name, value in values.items())
+
+
 def control_log_sync(*, event: Event, event_actors=None) -> ControlFlip | None:
     """Create, update or remove the control-log row that ``event`` implies."""
-    values = control_flip_values(event, event_actors)
-    if values is None:
-        ControlFlip.objects.filter(event=event).delete()
-        return None
-    flip, _ = ControlFlip.objects.update_or_create(event=event, defaults=values)
-    return flip
+    return control_log_sync_many([(event, event_actors)])[0]
+
+
+def control_log_sync_many(pairs: Sequence[tuple[Event, list | None]]) -> list[ControlFlip | None]:
+    """``control_log_sync`` of several events, each given with its actor rows (or None for
+    its own; an event given twice takes its last), in at most four queries. A row that
+    stays keeps its id (the tie-break of flips on one day)."""
+    latest = {event.pk: (event, roles) for event, roles in pairs}
+    existing = {flip.event_id: flip for flip in ControlFlip.objects.select_for_update()
+                .filter(event__in=list(latest))}
+    flips: dict[int, ControlFlip | None] = {}
+    stale, changed, new = [], [], []
+    for pk, (event, roles) in latest.items():
+        values = control_flip_values(event, roles)
+        flip = existing.get(pk)
+        if values is None:
+            if flip is not None:
+                stale.append(flip.pk)
+            flip = None
+        elif flip is None:
+            flip = ControlFlip(event=event, **values)
+            new.append(flip)
+        elif _differs(flip, values):
+            for name, value in values.items():
+                setattr(flip, name, value)
+            changed.append(flip)
+        flips[pk] = flip
+    if stale:
+        ControlFlip.objects.filter(pk__in=stale).delete()
+    if changed:
+        ControlFlip.objects.bulk_update(changed, _FLIP_FIELDS)
+    if new:
+        ControlFlip.objects.bulk_create(new)
+    return [flips[event.pk] for event, _ in pairs]
 
 
 def control_log_rebuild() -> int:

@@ -49,7 +49,7 @@ from ingest.nlp.gazetteer import haversine_km
 from ingest.nlp.normalize import normalize_name
 from ingest.nlp.types import DocumentResult, EventPlace, ExtractedEvent, PlaceMention
 
-from .control import control_log_sync
+from .control import control_log_sync_many
 from .events import (
     EventDraft,
     event_accords_set,
@@ -57,7 +57,7 @@ from .events import (
     event_validate,
     events_create,
 )
-from .history import event_snapshot, revision_record
+from .history import event_snapshot, revision_build, revision_record
 from .matching import EventMatcher, NewEvent, event_survivor, lock_match_keys
 from .registry import unique_slug
 
@@ -271,11 +271,28 @@ def _merge_values(event: Event, plan: PlannedEvent, *, sole: bool) -> None:
             setattr(event, name, value)
 
 
+@dataclass
+class _LogWrites:
+    """Revisions and control-log rows of the events a save changed, written together at
+    its end (one statement each, not a few per event)."""
+
+    revisions: list[Revision] = field(default_factory=list)
+    control: list[tuple[Event, list[EventActor]]] = field(default_factory=list)
+
+    def flush(self) -> None:
+        if self.control:
+            control_log_sync_many(self.control)
+        if self.revisions:
+            Revision.objects.bulk_create(self.revisions)
+
+
 def _apply(event: Event, plan: PlannedEvent, *, sole: bool, pipeline_version: str,
-           locked: bool = False) -> tuple[Event, bool, list[EventActor], list[EventAccord]]:
+           log: _LogWrites, locked: bool = False
+           ) -> tuple[Event, bool, list[EventActor], list[EventAccord]]:
     """Bring ``event`` in line with a new extraction.
 
-    Returns the event, whether it changed, and its actor and accord rows now.
+    Returns the event, whether it changed, and its actor and accord rows now. Its
+    revision and control-log row are left in ``log``.
 
     The sole source of a machine-made event rewrites its unlocked values; another report
     only fills in what is missing. Locked fields and verified events are left alone.
@@ -319,10 +336,11 @@ def _apply(event: Event, plan: PlannedEvent, *, sole: bool, pipeline_version: st
         event.save()
     if changed:
         event._prefetched_objects_cache = {}
-        revision_record(instance=event, action=RevisionAction.UPDATE, via=RevisionVia.PIPELINE,
-                        before=before, after=after, pipeline_version=pipeline_version,
-                        reason="re-extracted" if sole else "reported by another article")
-        control_log_sync(event=event, event_actors=roles)
+        log.revisions.append(revision_build(
+            instance=event, action=RevisionAction.UPDATE, via=RevisionVia.PIPELINE,
+            before=before, after=after, pipeline_version=pipeline_version,
+            reason="re-extracted" if sole else "reported by another article"))
+        log.control.append((event, roles))
     return event, changed, roles, links
 
 
@@ -408,6 +426,7 @@ def article_extraction_save(*, article: Article, result: DocumentResult, pipelin
         Evidence.objects.filter(event__in=known).exclude(article=article).order_by()
         .values_list("event_id", flat=True).distinct()) if known else set()
     stored: dict[int, Event] = {}  # stored events this article reports, by id
+    log = _LogWrites()
     reports: list[tuple[ExtractedEvent, PlannedEvent, Event | NewEvent]] = []
     for ev, plan in planned:
         place = plan.values["place"]
@@ -442,7 +461,7 @@ def article_extraction_save(*, article: Article, result: DocumentResult, pipelin
         sole = (event.pk not in stored and event.origin == EventOrigin.PIPELINE
                 and event.pk not in reported_elsewhere)
         event, changed, roles, links = _apply(event, plan, sole=sole,
-                                              pipeline_version=pipeline_version,
+                                              pipeline_version=pipeline_version, log=log,
                                               locked=matcher.is_locked(event))
         if changed:
             summary.events_updated.append(event.pk)
@@ -461,6 +480,7 @@ def article_extraction_save(*, article: Article, result: DocumentResult, pipelin
     for new, event in zip(matcher.new, created, strict=True):
         new.event = event
         summary.events_created.append(event.pk)
+    log.flush()
 
     evidence_rows: dict[tuple, Evidence] = {}
     for ev, plan, target in reports:

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Prefetch, Q
 
 from events.choices import ActorRole, DatePrecision
-from events.models import Actor, Event
+from events.models import Actor, Event, EventActor
 
 if TYPE_CHECKING:
     from .extraction import PlannedEvent
@@ -115,6 +115,9 @@ class EventMatcher:
         self.parties: dict[int, tuple[set, set]] = {}
         # (type, place id, date precision, date, report's id, the event it stands for)
         self.reports: list[tuple] = []
+        self.parents: dict[int, int | None] = {}
+        for plan in plans:
+            self.parents.update((a.pk, a.parent_id) for a, _ in plan.actors)
         if plans:
             # One condition per (type, place, precision), over the span of its windows:
             # ``find`` keeps each plan's own window.
@@ -131,9 +134,14 @@ class EventMatcher:
                             date__range=window)
             # Read FOR UPDATE: the save may change a candidate it matches, and an editor's
             # correction must not land in between.
+            # The actors' parent forces come with them: ``find`` compares units.
+            roles = EventActor.objects.annotate(actor_parent_id=F("actor__parent_id"))
             candidates = (Event.objects.filter(wanted).select_for_update()
-                          .prefetch_related("event_actors", "event_accords"))
+                          .prefetch_related(Prefetch("event_actors", queryset=roles),
+                                            "event_accords"))
             for event in candidates:
+                self.parents.update((ea.actor_id, ea.actor_parent_id)
+                                    for ea in event.event_actors.all())
                 if not event.merged_into_id:
                     self.locked.add(event.pk)
                 # A merged report is found by its own type, place and date and stands
@@ -142,7 +150,6 @@ class EventMatcher:
                 self.pool.setdefault(survivor.pk, survivor)
                 self.reports.append((event.type, event.place_id, event.date_precision,
                                      event.date, event.pk, survivor.pk))
-        self.parents: dict[int, int | None] = {}
 
     def add(self, event: Event, roles: list, links: list) -> None:
         """Take the new state of a candidate this save changed (still locked): its
@@ -183,6 +190,8 @@ class EventMatcher:
         if not needed:
             return
         needed |= {a.pk for a, _ in plan.actors}
+        # Candidates' and plans' actors are known from their reads; only an actor this
+        # save gave a stored event is read here.
         missing = needed - set(self.parents)
         if missing:
             self.parents.update(Actor.objects.filter(pk__in=missing)

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
 from django.utils import timezone
 
 from events.choices import ArticleOrigin, ArticleStatus, DuplicateKind, JobKind, JobStatus
@@ -322,10 +322,13 @@ def article_create_from_clean(*, clean: CleanArticle, origin: str, url: str = ""
             what = ("Same text as" if kind == DuplicateKind.EXACT
                     else "A syndicated copy of")
             article.status_message = f"{what} article {original.pk}; not extracted again."
+        # Computed by the INSERT itself, from the same values (an UPDATE after it would
+        # write the row and all its indexes twice), then left to be read if asked for.
+        article.search_vector = (
+            SearchVector(Value(article.title), weight="A", config="english")
+            + SearchVector(Value(article.text), weight="B", config="english"))
         article.save()
-        Article.objects.filter(pk=article.pk).update(
-            search_vector=SearchVector("title", weight="A", config="english")
-            + SearchVector("text", weight="B", config="english"))
+        del article.search_vector
     return article
 
 

@@ -388,7 +388,9 @@ def article_extraction_save(*, article: Article, result: DocumentResult, pipelin
     """
     if match_days is None:
         match_days = getattr(settings, "EVENT_MATCH_DAYS", DEFAULT_MATCH_DAYS)
-    given, article = article, Article.objects.select_for_update().get(pk=article.pk)
+    # Locked, and read again for what the save needs (not the text).
+    given, article = article, Article.objects.select_for_update().only(
+        "published_at", "processed_at", "pipeline_version").get(pk=article.pk)
     summary = ExtractionSummary(article_id=article.pk, pipeline_version=pipeline_version)
     resolver = _Resolver(summary, pipeline_version, article, result)
     published = (timezone.localdate(article.published_at) if article.published_at
@@ -418,13 +420,17 @@ def article_extraction_save(*, article: Article, result: DocumentResult, pipelin
     lock_match_keys(keys=[(plan.values["type"],
                            plan.values["place"].pk if plan.values["place"] else 0)
                           for _, plan in planned])
-    matcher = EventMatcher([plan for _, plan in planned], match_days)
+    matcher = EventMatcher([plan for _, plan in planned], match_days, article_id=article.pk)
 
-    # Stored events that other articles report too (this one is not their sole source).
+    # Stored events that other articles report too (this one is not their sole source):
+    # known for the candidates the matcher read, asked for the others.
     known = {*matcher.pool, *(e.pk for es in by_span.values() for e in es)}
-    reported_elsewhere = set(
-        Evidence.objects.filter(event__in=known).exclude(article=article).order_by()
-        .values_list("event_id", flat=True).distinct()) if known else set()
+    reported_elsewhere = {pk for pk in known if matcher.reported_elsewhere.get(pk)}
+    unknown = known - matcher.reported_elsewhere.keys()
+    if unknown:
+        reported_elsewhere |= set(
+            Evidence.objects.filter(event__in=unknown).exclude(article=article).order_by()
+            .values_list("event_id", flat=True).distinct())
     stored: dict[int, Event] = {}  # stored events this article reports, by id
     log = _LogWrites()
     reports: list[tuple[ExtractedEvent, PlannedEvent, Event | NewEvent]] = []

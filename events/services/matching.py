@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import connection
-from django.db.models import F, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 
 from events.choices import ActorRole, DatePrecision
-from events.models import Actor, Event, EventActor
+from events.models import Actor, Event, EventActor, Evidence
 
 if TYPE_CHECKING:
     from .extraction import PlannedEvent
@@ -106,7 +106,8 @@ class EventMatcher:
     parents, so matching an article's events costs a fixed number of queries.
     """
 
-    def __init__(self, plans: Sequence[PlannedEvent], days: int):
+    def __init__(self, plans: Sequence[PlannedEvent], days: int, *,
+                 article_id: int | None = None):
         self.days = days
         plans = [p for p in plans if _matchable(p)]
         self.pool: dict[int, Event] = {}
@@ -116,6 +117,8 @@ class EventMatcher:
         # (type, place id, date precision, date, report's id, the event it stands for)
         self.reports: list[tuple] = []
         self.parents: dict[int, int | None] = {}
+        # Candidate id -> whether an article other than ``article_id`` reports it.
+        self.reported_elsewhere: dict[int, bool] = {}
         for plan in plans:
             self.parents.update((a.pk, a.parent_id) for a, _ in plan.actors)
         if plans:
@@ -139,7 +142,12 @@ class EventMatcher:
             candidates = (Event.objects.filter(wanted).select_for_update()
                           .prefetch_related(Prefetch("event_actors", queryset=roles),
                                             "event_accords"))
+            if article_id is not None:
+                candidates = candidates.annotate(elsewhere=Exists(
+                    Evidence.objects.filter(event=OuterRef("pk")).exclude(article=article_id)))
             for event in candidates:
+                if article_id is not None:
+                    self.reported_elsewhere[event.pk] = event.elsewhere
                 self.parents.update((ea.actor_id, ea.actor_parent_id)
                                     for ea in event.event_actors.all())
                 if not event.merged_into_id:

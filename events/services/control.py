@@ -100,7 +100,7 @@ def control_log_sync_many(pairs: Sequence[tuple[Event, list | None]]) -> list[Co
     return [flips[event.pk] for event, _ in pairs]
 
 
-def control_log_rebuild() -> int:
+def control_log_rebuild(*, chunk_size: int = 2000) -> int:
     """Derive the whole control log again from the events; returns the number of rows."""
     with transaction.atomic():
         ControlFlip.objects.all().delete()
@@ -108,7 +108,12 @@ def control_log_rebuild() -> int:
         events = (Event.objects.active().filter(place__isnull=False,
                                                 type__in=[EventType.CONTROL_CHANGE, *CONTEST_TYPES])
                   .prefetch_related("event_actors__actor"))
-        for event in events.iterator(chunk_size=2000):
-            if control_log_sync(event=event) is not None:
-                count += 1
+        chunk: list[tuple[Event, None]] = []
+        for event in events.iterator(chunk_size=chunk_size):
+            chunk.append((event, None))
+            if len(chunk) == chunk_size:
+                count += sum(flip is not None for flip in control_log_sync_many(chunk))
+                chunk = []
+        if chunk:
+            count += sum(flip is not None for flip in control_log_sync_many(chunk))
     return count

@@ -27,4 +27,5 @@ RUN SECRET_KEY=build-only DATABASE_URL=postgis://x:x@localhost/x CACHE_URL=locme
 RUN useradd --create-home --uid 1000 ckb && chown -R ckb /app
 USER ckb
 EXPOSE 8000
-CMD ["gunicorn", "conflictkb.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60"]
+# Port 8000, a sync worker per core (WEB_CONCURRENCY to change): gunicorn.conf.py.
+CMD ["gunicorn", "conflictkb.wsgi:application", "--config", "gunicorn.conf.py"]

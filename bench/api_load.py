@@ -1,12 +1,13 @@
 """Latency of the API under load, against a seeded database, with wrk from another process.
 
     python bench/api_load.py [--events 1000000] [--places 50000] [--db conflictkb_load]
-                             [--duration 20] [--connections 16] [--threads 2] [--workers 3]
+                             [--duration 20] [--connections 16] [--threads 2] [--workers N]
                              [--only NAME ...]
 
 Seeds ``--db`` with bench/seed.py unless it already holds ``--events`` events (so a second
 run reuses the seeded database: only migrations are applied), starts the product's server
-(gunicorn ``conflictkb.wsgi``, ``--workers`` sync workers, DEBUG off, anonymous reads on,
+(gunicorn ``conflictkb.wsgi`` with the deployment's gunicorn.conf.py, which runs a sync worker
+per core, or ``--workers`` of them; DEBUG off, anonymous reads on,
 throttling raised out of the way, the cache in Redis as in production: ``CACHE_URL``, else
 Redis DB 1 of ``REDIS_URL``) on a free port, and measures with ``wrk -c16 -t2``
 (bench/wrk/report.lua), each endpoint after warm-up requests:
@@ -33,6 +34,7 @@ import json
 import os
 import random
 import resource
+import runpy
 import shutil
 import signal
 import socket
@@ -51,6 +53,7 @@ from bench.seed import ensure_seeded  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 LUA = ROOT / "bench" / "wrk" / "report.lua"
+GUNICORN_CONF = ROOT / "gunicorn.conf.py"
 VENV_BIN = Path(sys.executable).parent
 P95_TARGET_MS = 100
 EXPORT_TARGET_ROWS_S = 20_000
@@ -87,12 +90,21 @@ def server_env(url: str, *, cache: str = "locmem") -> dict:
             "SECURE_SSL_REDIRECT": "false"}
 
 
-def start_server(url: str, *, workers: int, port: int, cache: str = "locmem") -> subprocess.Popen:
+def gunicorn_settings(workers: int | None) -> dict:
+    """Workers and worker class the server runs with: gunicorn.conf.py's, or ``workers``."""
+    config = runpy.run_path(str(GUNICORN_CONF))
+    return {"workers": workers or config["workers"], "worker_class": config["worker_class"]}
+
+
+def start_server(url: str, *, workers: int | None, port: int,
+                 cache: str = "locmem") -> subprocess.Popen:
     env = server_env(url, cache=cache)
     gunicorn = shutil.which("gunicorn", path=str(VENV_BIN)) or "gunicorn"
+    # The deployment's settings (gunicorn.conf.py); the command line wins over them.
     proc = subprocess.Popen(
-        [gunicorn, "conflictkb.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--timeout", "300", "--log-level", "warning"],
+        [gunicorn, "conflictkb.wsgi:application", "--config", str(GUNICORN_CONF),
+         "--bind", f"127.0.0.1:{port}", *(["--workers", str(workers)] if workers else []),
+         "--timeout", "300", "--log-level", "warning"],
         cwd=ROOT, env=env, start_new_session=True)
     import requests
 
@@ -349,7 +361,8 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=20, help="seconds of wrk per endpoint")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="gunicorn workers (default: gunicorn.conf.py's, one per core)")
     parser.add_argument("--export-rows", type=int, default=100_000)
     parser.add_argument("--only", nargs="*",
                         choices=[*LOAD_ENDPOINTS, "timeline_longest_cold", "export"],
@@ -364,8 +377,11 @@ def main() -> None:
     expire_control_cache(url, cache)  # the seed writes the control log behind the ORM's back
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    print(f"\nserver: gunicorn, {args.workers} sync workers, {base}, cache {cache}; "
-          f"{os.cpu_count()} CPUs; load average before: {load_average()}", flush=True)
+    gunicorn = gunicorn_settings(args.workers)
+    args.workers = gunicorn["workers"]
+    print(f"\nserver: gunicorn, {args.workers} {gunicorn['worker_class']} workers, {base}, "
+          f"cache {cache}; {os.cpu_count()} CPUs; load average before: {load_average()}",
+          flush=True)
     server = start_server(url, workers=args.workers, port=port, cache=cache)
     results = {}
     try:
@@ -435,8 +451,8 @@ def main() -> None:
 
     print(f"\n## API under load: {args.events:,} events, {args.places:,} places, "
           f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s, "
-          f"gunicorn {args.workers} sync workers, {os.cpu_count()} CPUs shared with the "
-          "database and wrk (and any other process on the machine)\n")
+          f"gunicorn {args.workers} {gunicorn['worker_class']} workers, {os.cpu_count()} CPUs "
+          "shared with the database and wrk (and any other process on the machine)\n")
     notes = {"events_page": f"{targets['events_page_matches']:,} events match; first page",
              "control": "Syria on 2020-02-10, cached",
              "control_cold": "Syria, a different date each time, computed",

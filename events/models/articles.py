@@ -81,14 +81,14 @@ class Article(TimeStampedModel):
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     language = models.CharField(max_length=12, blank=True, db_index=True)
     text = models.TextField(blank=True)
-    content_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    content_hash = models.CharField(max_length=64, blank=True)  # article_content_hash
     simhash = models.BigIntegerField(null=True, blank=True)
     simhash_bands = ArrayField(models.IntegerField(), default=list, blank=True)
     duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="duplicates")
     duplicate_kind = models.CharField(max_length=10, choices=DuplicateKind.choices, blank=True)
     status = models.CharField(max_length=12, choices=ArticleStatus.choices,
-                              default=ArticleStatus.QUEUED, db_index=True)
+                              default=ArticleStatus.QUEUED)  # leads article_status_claimed
     status_message = models.TextField(blank=True)
     attempts = models.PositiveIntegerField(default=0)
     claimed_at = models.DateTimeField(null=True, blank=True)
@@ -104,6 +104,9 @@ class Article(TimeStampedModel):
             GinIndex(fields=["search_vector"], name="article_search_gin"),
             GinIndex(fields=["simhash_bands"], name="article_simhash_bands_gin"),
             models.Index(fields=["status", "claimed_at"], name="article_status_claimed"),
+            # A plain b-tree: nobody searches a hash by prefix (db_index=True would add a
+            # LIKE index beside it, written by every store for nothing).
+            models.Index(fields=["content_hash"], name="article_content_hash"),
         ]
 
     def __str__(self) -> str:
@@ -113,7 +116,8 @@ class Article(TimeStampedModel):
 class Mention(models.Model):
     """A span of an article's text that names a place, actor or accord, or states an event."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions",
+                                db_index=False)  # leads mention_article_start
     kind = models.CharField(max_length=10, choices=MentionKind.choices)
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()

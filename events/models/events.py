@@ -32,13 +32,15 @@ class Event(TimeStampedModel):
     editors. The review status says whether a person has checked it.
     """
 
-    type = models.CharField(max_length=20, choices=EventType.choices, db_index=True)
+    # type, place and review_status are searched through the composite indexes they
+    # lead (Meta.indexes): an index of their own would only cost every write.
+    type = models.CharField(max_length=20, choices=EventType.choices)
     date = models.DateField(db_index=True)
     date_precision = models.CharField(max_length=5, choices=DatePrecision.choices,
                                       default=DatePrecision.DAY)
     end_date = models.DateField(null=True, blank=True)
     place = models.ForeignKey("events.Place", null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="events")
+                              related_name="events", db_index=False)
     location_precision = models.CharField(max_length=10, choices=LocationPrecision.choices,
                                           default=LocationPrecision.EXACT)
     location_text = models.CharField(max_length=300, blank=True)
@@ -47,7 +49,7 @@ class Event(TimeStampedModel):
     summary = models.TextField(blank=True)
     confidence = models.FloatField(default=0.5)
     review_status = models.CharField(max_length=10, choices=ReviewStatus.choices,
-                                     default=ReviewStatus.EXTRACTED, db_index=True)
+                                     default=ReviewStatus.EXTRACTED)
     reject_reason = models.TextField(blank=True)
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="merged_events")
@@ -96,9 +98,11 @@ class Event(TimeStampedModel):
 class EventActor(models.Model):
     """An actor's part in an event: who gained or lost control, who backed whom."""
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="event_actors")
+    # Both keys lead an index of the Meta (the unique constraint, event_actor_role).
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="event_actors",
+                              db_index=False)
     actor = models.ForeignKey("events.Actor", on_delete=models.PROTECT,
-                              related_name="event_roles")
+                              related_name="event_roles", db_index=False)
     role = models.CharField(max_length=15, choices=ActorRole.choices)
 
     class Meta:
@@ -116,7 +120,8 @@ class EventActor(models.Model):
 class EventAccord(models.Model):
     """An event's link to an accord it violates, implements or concerns."""
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="event_accords")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="event_accords",
+                              db_index=False)  # leads event_accord_unique
     accord = models.ForeignKey("events.Accord", on_delete=models.PROTECT,
                                related_name="event_links")
     relation = models.CharField(max_length=12, choices=AccordRelation.choices,
@@ -134,7 +139,8 @@ class EventAccord(models.Model):
 class Evidence(models.Model):
     """Where an event was read: the article, the sentence and its character offsets."""
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="evidence")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="evidence",
+                              db_index=False)  # leads evidence_unique_span
     article = models.ForeignKey("events.Article", null=True, blank=True,
                                 on_delete=models.CASCADE, related_name="evidence")
     sentence = models.TextField()

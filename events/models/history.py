@@ -14,7 +14,8 @@ class Revision(models.Model):
     Pipeline writes have no user and carry the pipeline's version instead.
     """
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE,
+                                     db_index=False)  # leads revision_object
     object_id = models.BigIntegerField()
     obj = GenericForeignKey("content_type", "object_id")
     object_repr = models.CharField(max_length=300)

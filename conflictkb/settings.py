@@ -93,6 +93,11 @@ CACHES = {
         "BACKEND": "conflictkb.cache.RedisCache",
         "LOCATION": env_str("CACHE_URL", REDIS_URL.rsplit("/", 1)[0] + "/1"),
         "KEY_PREFIX": "ckb",
+        # A Redis that is down or hangs costs a cache call this long at most, not the OS's
+        # TCP timeouts: the control answer is then computed, the write goes on, the
+        # throttle lets the request through (events/caching.py, events/api/throttling.py).
+        "OPTIONS": {"socket_connect_timeout": env_int("CACHE_TIMEOUT_MS", 1000) / 1000,
+                    "socket_timeout": env_int("CACHE_TIMEOUT_MS", 1000) / 1000},
     }
     if env_str("CACHE_URL", "redis") != "locmem"
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}

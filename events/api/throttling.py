@@ -11,10 +11,12 @@ for local use) keep DRF's list.
 """
 
 import itertools
+import logging
 import os
 
 from django.conf import settings
 from redis.commands.core import Script
+from redis.exceptions import RedisError
 from rest_framework import throttling
 
 # KEYS[1]: the client's log; ARGV: now, the window (s), the limit, a member of its own.
@@ -37,6 +39,7 @@ redis.call('EXPIRE', key, window)
 return {1, count + 1, ''}
 """)
 _members = itertools.count()
+logger = logging.getLogger(__name__)
 
 
 class _SettingsRate:
@@ -58,10 +61,15 @@ class _SlidingLogThrottle(_SettingsRate):
             return True
         self.now = self.timer()
         member = f"{self.now!r}:{os.getpid()}:{next(_members)}"
-        allowed, self._count, oldest = _SLIDING_LOG(
-            keys=[self.cache.make_and_validate_key(self.key)],
-            args=[repr(self.now), self.duration, self.num_requests, member],
-            client=redis_client())
+        try:
+            allowed, self._count, oldest = _SLIDING_LOG(
+                keys=[self.cache.make_and_validate_key(self.key)],
+                args=[repr(self.now), self.duration, self.num_requests, member],
+                client=redis_client())
+        except RedisError:
+            # No rate can be told without the log: serve rather than fail every request.
+            logger.exception("the throttle's Redis is unavailable; the request is let through")
+            return True
         self._oldest = float(oldest) if oldest else None
         return bool(allowed)
 

@@ -392,7 +392,7 @@ def article_extraction_save(*, article: Article, result: DocumentResult, pipelin
             # (PROCESSING) was committed durably before. Should PostgreSQL crash before
             # this commit reaches the disk (at most ~3 x wal_writer_delay of commits), the
             # article is still PROCESSING and requeue_stale extracts it again: nothing is
-            # lost, so this commit need not wait for the disk (~2 ms an article here).
+            # lost, so this commit need not wait for the disk (0.2-2 ms an article here).
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
         return _save(article=article, result=result, pipeline_version=pipeline_version,

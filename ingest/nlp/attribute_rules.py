@@ -3,14 +3,15 @@
 The English model's ``attribute_ruler`` maps each tag to its part of speech and morphology
 and fixes ~30 exceptions ("gonna", "y'all", "there is"). spaCy finds the tokens with a
 general ``Matcher`` that tries every one of the 179 rules on every token, several of them
-through Python predicates (``REGEX``, ``IN``): about an eighth of the whole model's time
-on news text, more than the tagger and the lemmatizer together.
+through Python predicates (``REGEX``, ``IN``): about a tenth of the whole model's time on
+news text, more than the tagger and the lemmatizer together.
 
-``speed_up`` gives the ruler a ``match`` that looks up the rules that can start at a token
-by its tag or lower-case form, then checks only those. The rules, their order (a later rule
-wins) and ``set_annotations`` stay spaCy's, so the annotations are the same
-(tests/ingest/test_attribute_rules.py compares every token attribute with spaCy's own). A
-ruler with a pattern this module does not understand keeps spaCy's matcher.
+``speed_up`` gives the ruler a ``match`` that tests each rule on all of a doc's tokens at
+once, as numpy masks over the doc's attribute arrays (a multi-token rule: its masks
+shifted and combined). The rules, their order (a later rule wins) and ``set_annotations``
+stay spaCy's, so the annotations are the same (tests/ingest/nlp/test_attribute_rules.py
+compares every token attribute with spaCy's own). A ruler with a pattern this module does
+not understand keeps spaCy's matcher.
 """
 
 from __future__ import annotations

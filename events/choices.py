@@ -42,6 +42,7 @@ class EventType(models.TextChoices):
 
 class DatePrecision(models.TextChoices):
     DAY = "day", "Day"
+    WEEK = "week", "Week"  # within a week of the date (ACLED's time_precision 2)
     MONTH = "month", "Month"
     YEAR = "year", "Year"
 

@@ -282,7 +282,8 @@ _ACLED_TYPES = {
     EventType.CASUALTIES: ("Strategic developments", "Other"),
     EventType.OTHER: ("Strategic developments", "Other"),
 }
-_TIME_PRECISION = {DatePrecision.DAY: 1, DatePrecision.MONTH: 3, DatePrecision.YEAR: 3}
+_TIME_PRECISION = {DatePrecision.DAY: 1, DatePrecision.WEEK: 2, DatePrecision.MONTH: 3,
+                   DatePrecision.YEAR: 3}
 _GEO_PRECISION = {LocationPrecision.EXACT: 1, LocationPrecision.NEAR: 2,
                   LocationPrecision.REGION: 3, LocationPrecision.COUNTRY: 3,
                   LocationPrecision.UNKNOWN: 3}

@@ -55,7 +55,7 @@ SUB_EVENT_TYPES = {
 EVENT_TYPES = {"battles": EventType.BATTLE}
 GEO_PRECISION = {"1": LocationPrecision.EXACT, "2": LocationPrecision.NEAR,
                  "3": LocationPrecision.REGION}
-TIME_PRECISION = {"1": DatePrecision.DAY, "2": DatePrecision.MONTH, "3": DatePrecision.MONTH}
+TIME_PRECISION = {"1": DatePrecision.DAY, "2": DatePrecision.WEEK, "3": DatePrecision.MONTH}
 # ACLED's interaction codes, as numbers (older exports) or words (newer ones).
 INTER_KINDS = {
     "1": ActorKind.STATE_FORCES, "state forces": ActorKind.STATE_FORCES,

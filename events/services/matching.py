@@ -88,7 +88,7 @@ def lock_match_keys(*, keys: Iterable[tuple[str, int]]) -> None:
 
 def _window(plan: PlannedEvent, days: int) -> tuple[dt.date, dt.date]:
     date = plan.values["date"]
-    if plan.values["date_precision"] != DatePrecision.DAY:
+    if plan.values["date_precision"] in (DatePrecision.MONTH, DatePrecision.YEAR):
         days = 0  # "in 2015" matches another "in 2015", not a day near 1 January
     return date - dt.timedelta(days=days), date + dt.timedelta(days=days)
 

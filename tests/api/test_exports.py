@@ -6,7 +6,9 @@ import json
 
 import pytest
 
+from events.choices import DatePrecision
 from events.exports import ACLED_COLUMNS_ORDER
+from events.models import Event
 
 from .conftest import count_queries
 
@@ -72,6 +74,16 @@ def test_export_action_takes_the_same_filters(api, world):
     assert [r["event_id_cnty"] for r in rows] == [f"CKB{world['battle'].pk}"]
     rows = csv_rows(api.get(URL + "export/", {"date_to": "2020-12-31"}))
     assert {int(r["id"]) for r in rows} == {world["captured"].pk, world["strike"].pk}
+
+
+def test_acled_layout_gives_back_an_imported_rows_week_precision(api, world):
+    """ACLED's time_precision 2 (within a week) is stored as week precision and exported as 2."""
+    strike = world["strike"]
+    Event.objects.filter(pk=strike.pk).update(date_precision=DatePrecision.WEEK)
+    by_id = {r["event_id_cnty"]: r for r in csv_rows(api.get(URL, {"format": "acled-csv"}))}
+    assert by_id[f"CKB{strike.pk}"]["time_precision"] == "2"
+    assert by_id[f"CKB{world['captured'].pk}"]["time_precision"] == "1"
+    assert api.get(f"{URL}{strike.pk}/").json()["date_precision"] == "week"
 
 
 def test_events_geojson(api, world):

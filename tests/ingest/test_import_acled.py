@@ -16,6 +16,7 @@ from events.choices import (
     ActorKind,
     ActorRole,
     ControlState,
+    DatePrecision,
     EventOrigin,
     EventType,
     LocationPrecision,
@@ -35,8 +36,9 @@ HTS = "HTS: Hayat Tahrir al Sham"
 
 def row(event_id, date, event_type, sub_event_type, actor1, *, assoc1="", inter1="1",
         actor2="", inter2="", location="Saraqeb", lat="35.8650", lon="36.8050", geo="1",
-        source="Testing Wire", notes="", fatalities="0"):
-    return {"event_id_cnty": event_id, "event_date": date, "year": "2020", "time_precision": "1",
+        source="Testing Wire", notes="", fatalities="0", time_precision="1"):
+    return {"event_id_cnty": event_id, "event_date": date, "year": "2020",
+            "time_precision": time_precision,
             "disorder_type": "Political violence", "event_type": event_type,
             "sub_event_type": sub_event_type, "actor1": actor1, "assoc_actor_1": assoc1,
             "inter1": inter1, "actor2": actor2, "assoc_actor_2": "", "inter2": inter2,
@@ -57,6 +59,7 @@ def good_rows(capture_fatalities="0", strike_fatalities="3"):
         # lines 3-4: a note over two lines
         row("KBT1002", "04 February 2020", "Explosions/Remote violence", "Air/drone strike",
             RUSSIA, actor2="Civilians (Syria)", inter2="7", location="Saraqib", lat="35.8660",
+            time_precision="2",
             lon="36.8100", fatalities=strike_fatalities,
             notes="Warplanes struck the market.\nTwo shops were destroyed."),
         # line 5
@@ -123,6 +126,9 @@ def test_import_maps_types_actors_places_and_keeps_notes_as_evidence(db, export)
     strike = Event.objects.get(acled_event_id="KBT1002")
     assert (strike.type, strike.date, strike.fatalities) == \
         (EventType.AIR_STRIKE, dt.date(2020, 2, 4), 3)
+    # ACLED's time_precision 2: within a week of the date.
+    assert strike.date_precision == DatePrecision.WEEK
+    assert capture.date_precision == DatePrecision.DAY
     assert strike.place.geonames_id == 164816
     assert "Two shops were destroyed." in strike.evidence.get().sentence
     civilians = Actor.objects.get(name="Civilians (Syria)")

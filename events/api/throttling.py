@@ -26,7 +26,7 @@ _SLIDING_LOG = Script(None, b"""
 local key, now, window, limit = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local kind = redis.call('TYPE', key)['ok']
 if kind ~= 'zset' and kind ~= 'none' then
-  redis.call('DEL', key)  -- DRF's pickled list, from before
+  redis.call('DEL', key)  -- not a log (a stray value): start afresh
 end
 redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
 local count = redis.call('ZCARD', key)
@@ -51,6 +51,10 @@ class _SettingsRate:
 
 class _SlidingLogThrottle(_SettingsRate):
     """DRF's sliding window, kept in Redis by one script call a request (see above)."""
+
+    # Not DRF's key: a web server of an older release, sharing the Redis during an
+    # upgrade, would read this sorted set as its pickled list and fail.
+    cache_format = "throttle_log_%(scope)s_%(ident)s"
 
     def allow_request(self, request, view):
         redis_client = getattr(self.cache, "redis", None)

@@ -81,23 +81,23 @@ def test_editor_session_writes(editor_client, world):
 def test_token_users_are_throttled_per_user(editor, world, settings):
     settings.API_THROTTLE_RATES = {"user": "3/minute", "anon": "100000/hour"}
     token = Token.objects.create(user=editor)
-    cache.delete(f"throttle_user_{editor.pk}")
+    cache.delete(f"throttle_log_user_{editor.pk}")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     codes = [client.get(EVENTS).status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
     assert "throttled" in client.get(EVENTS).json()["detail"].lower()
-    cache.delete(f"throttle_user_{editor.pk}")
+    cache.delete(f"throttle_log_user_{editor.pk}")
 
 
 def test_anonymous_clients_are_throttled_at_the_anonymous_rate(world, settings):
     settings.API_THROTTLE_RATES = {"user": "1/minute", "anon": "3/minute"}
-    cache.delete("throttle_anon_127.0.0.1")
-    cache.delete("throttle_user_127.0.0.1")
+    cache.delete("throttle_log_anon_127.0.0.1")
+    cache.delete("throttle_log_user_127.0.0.1")
     client = APIClient()
     codes = [client.get(EVENTS).status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
-    cache.delete("throttle_anon_127.0.0.1")
+    cache.delete("throttle_log_anon_127.0.0.1")
 
 
 def test_cors_headers_for_an_allowed_origin(api, world, settings):

@@ -29,6 +29,7 @@ import multiprocessing as mp
 import statistics
 import sys
 import time
+from functools import cache
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -101,18 +102,20 @@ WARM_UP = ("Government forces captured the village of Tell Example on Monday aft
            "killed and about 300 families fled towards the border.")
 
 
-_BARE_MODEL = {}
+@cache
+def _bare_model(model: str):
+    """The model as spaCy ships it: none of our components or speed-ups (load_model);
+    loaded and warmed once per process, as ``get_extractor`` is on our side."""
+    import spacy
+
+    nlp = spacy.load(model)
+    list(nlp.pipe([WARM_UP]))
+    return nlp
 
 
 def _bare_worker(args):
     texts, model = args
-    import spacy
-
-    if model not in _BARE_MODEL:
-        # The model as spaCy ships it: none of our components or speed-ups (load_model).
-        _BARE_MODEL[model] = spacy.load(model)
-        list(_BARE_MODEL[model].pipe([WARM_UP]))
-    nlp = _BARE_MODEL[model]
+    nlp = _bare_model(model)
     started = time.perf_counter()
     for _ in nlp.pipe([t for _, t, _ in texts], batch_size=32):
         pass

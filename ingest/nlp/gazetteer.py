@@ -51,10 +51,16 @@ def form_ratio(a: str, b: str) -> float:
 
 def name_keys(name: str) -> set[str]:
     """The look-up keys of a name: normalised, and without a leading Arabic article."""
-    key = normalize_name(name)
+    return _keys_of(normalize_name(name))
+
+
+def _keys_of(key: str) -> set[str]:
+    """``name_keys`` of a name already normalised."""
     if not key:
         return set()
     keys = {key}
+    if not key.startswith(_ARTICLES):  # most names: one C call instead of ten
+        return keys
     for art in _ARTICLES:
         if key.startswith(art) and len(key) > len(art) + 2:
             keys.add(key[len(art):])
@@ -95,11 +101,16 @@ class Gazetteer:
         for entry in entries:
             pos = len(self.entries)
             self.entries.append(entry)
-            names = {entry.name, entry.ascii_name}
-            names.update(n for n in entry.alternate_names if len(n) <= _MAX_NAME_LEN)
+            # The entry's own romanisations, normalised once: keys and skeletons below.
+            own_key = normalize_name(entry.name)
+            own = {own_key} if entry.ascii_name in (entry.name, "") else {
+                own_key, normalize_name(entry.ascii_name)}
             keys: set[str] = set()
-            for name in names:
-                if name:
+            for key in own:
+                keys.update(_keys_of(key))
+            for name in entry.alternate_names:
+                if name and len(name) <= _MAX_NAME_LEN and name != entry.name \
+                        and name != entry.ascii_name:
                     keys.update(name_keys(name))
             for key in keys:
                 bucket = index.get(key)
@@ -110,7 +121,6 @@ class Gazetteer:
             # Spelling variants are matched against the entry's own romanisation only:
             # alternate names hold exonyms and other languages' spellings, a noisy lot.
             # (form_of_key drops the articles itself.)
-            own = {normalize_name(entry.name), normalize_name(entry.ascii_name)}
             for skeleton in {form_of_key(k).replace("a", "") for k in own}:
                 if skeleton:
                     bucket = skeletons.get(skeleton)

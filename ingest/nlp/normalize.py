@@ -5,18 +5,29 @@ letters but loses its vowel marks, so "سراقب" and "سَراقِب" match.
 """
 
 import re
+import sys
 import unicodedata
+from functools import cache
 
 _APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u02bc\u02bb\u02be\u02bf\u0060\u00b4]")
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015_/.,;:()\[\]\"\u201c\u201d]+")
+
+
+@cache
+def _without_marks() -> dict[int, None]:
+    """A ``str.translate`` table deleting every combining mark (made on first use)."""
+    return dict.fromkeys(cp for cp in range(sys.maxunicode + 1)
+                         if unicodedata.combining(chr(cp)))
 
 
 def normalize_name(value: str) -> str:
     """Return the look-up key of a place, actor or accord name."""
     if not value:
         return ""
-    decomposed = unicodedata.normalize("NFKD", value)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if value.isascii():  # already decomposed, no marks: most names, and the fast path
+        stripped = value
+    else:
+        stripped = unicodedata.normalize("NFKD", value).translate(_without_marks())
     stripped = _APOSTROPHES.sub("", stripped)
     stripped = _SEPARATORS.sub(" ", stripped.casefold())
     return stripped.strip()

@@ -8,12 +8,14 @@ the management commands' ``--sync`` runs them in-process for users without a wor
 
 from __future__ import annotations
 
+import gc
 import logging
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_init
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
 
 from events.choices import ArticleStatus
 from events.services.articles import (
@@ -32,6 +34,29 @@ logger = logging.getLogger(__name__)
 # Worth a retry: the network, the database or the server may be back in a minute.
 TRANSIENT = (TransientIngestError, OperationalError, InterfaceError)
 _RETRY = {"retry_backoff": 10, "retry_backoff_max": 600, "retry_jitter": True, "max_retries": 4}
+
+
+@worker_init.connect
+def preload_extractor(**_kwargs) -> None:
+    """Build the extractor in the worker's main process, before its pool forks.
+
+    Every pool process then starts with it, its pages shared copy-on-write, instead of
+    building its own on its first article (~5 s and ~700 MB each). What is built is frozen
+    out of the cyclic collector (``gc.freeze``, as its documentation advises before a
+    fork): full collections no longer walk the quarter of a million gazetteer entries
+    (~0.25 s each) nor write to the shared pages. A database not reachable yet only puts
+    the build off until the first article.
+    """
+    from ingest.extraction import get_extractor
+
+    try:
+        get_extractor()
+    except DatabaseError:
+        logger.warning("the extractor is built on the first article instead: the database "
+                       "did not answer", exc_info=True)
+    finally:
+        connections.close_all()  # the pool's processes open their own
+    gc.freeze()
 
 
 def run_job(job_id, *, final_attempt: bool = True, queue: bool = True):

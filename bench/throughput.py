@@ -8,8 +8,8 @@ The baseline is ``nlp.pipe`` of the same model over the same texts, loaded by
 article (dedup, search vector) -> NLP (our pipeline: the same model with line-break
 sentences and a faster attribute-rule match, then entities, gazetteer resolution, events)
 -> save events, evidence, mentions and the control log in one transaction. Both run with
-1 and with 2 worker processes (each process loads its own model and gazetteer, as a
-Celery worker does; start-up is timed apart), in rounds that alternate the two sides in
+1 and with 2 worker processes (each process builds its own extractor with
+``preload_extractor``, as a Celery worker does at start; start-up is timed apart), in rounds that alternate the two sides in
 the same processes (``--rounds``, each side's median kept: one pass takes a few seconds and
 this machine's noise moved single-pass ratios by +-0.08). The writes go to a bench database
 of its own, emptied before each round.
@@ -136,8 +136,10 @@ def _ingest_worker(args):
     from events.services.extraction import article_extraction_save
     from ingest.clean import clean_text
     from ingest.extraction import get_extractor, pipeline_version
+    from ingest.tasks import preload_extractor
 
     t0 = time.perf_counter()
+    preload_extractor()  # what a Celery worker does at start (built once, GC-frozen)
     extractor = get_extractor()
     startup = time.perf_counter() - t0
     version = pipeline_version()

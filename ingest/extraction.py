@@ -3,8 +3,8 @@
 ``ingest.nlp`` knows nothing of Django: this module is the bridge that reads the
 Place, Actor and Accord tables into the plain objects the NLP takes. The extractor is
 built once per process (spaCy model, entity ruler, gazetteer index) and reused by every
-article the worker processes; ``reset_extractor`` drops it after registry edits and in
-tests.
+article the worker processes; its actors and accords are read again when the registry
+changed (``registry_stamp``); ``reset_extractor`` drops it all (tests).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ GAZETTEER_CHUNK = 5000
 
 _lock = threading.Lock()
 _extractor = None
+_stamp = None  # registry_stamp() when _extractor's registry was read
 
 
 def pipeline_version() -> str:
@@ -111,6 +112,30 @@ def registry_from_db() -> tuple[list[RegistryActor], list[RegistryAccord]]:
     return registry_actors, registry_accords
 
 
+def registry_stamp() -> tuple:
+    """What changes whenever what ``registry_from_db`` reads changes: an editor adding an
+    alias, accepting a candidate, deleting an actor, linking a backer, or a registry load.
+
+    One small query; candidates the pipeline proposes do not count (they are not read).
+    """
+    parts = [f"(SELECT max(updated_at), count(*) FROM {model._meta.db_table}{where}) AS t{i}"
+             for i, (model, where) in enumerate(((Actor, " WHERE NOT is_candidate"),
+                                                 (Accord, " WHERE NOT is_candidate"),
+                                                 (ActorSupport, "")))]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM " + ", ".join(parts))
+        return tuple(cursor.fetchone())
+
+
+def _registry() -> tuple[list[RegistryActor], list[RegistryAccord]]:
+    from ingest.nlp.registry import load_registry
+
+    actors, accords = registry_from_db()
+    if not actors:  # a bare checkout: the registry files stand in for the tables
+        actors, accords = load_registry()
+    return actors, accords
+
+
 def build_extractor():
     """A new Extractor over the current database contents (slow: seconds, not per article).
 
@@ -119,7 +144,6 @@ def build_extractor():
     """
     from ingest.nlp.gazetteer import Gazetteer
     from ingest.nlp.pipeline import Extractor, load_model
-    from ingest.nlp.registry import load_registry
 
     # A quarter of a million entries and their name index are allocated at once and all
     # kept: the cyclic collector would only re-scan them, again and again (~3 s of ~9).
@@ -133,25 +157,35 @@ def build_extractor():
     finally:
         if paused:
             gc.enable()
-    actors, accords = registry_from_db()
-    if not actors:
-        actors, accords = load_registry()
+    actors, accords = _registry()
     return Extractor(nlp=load_model(settings.SPACY_MODEL), gazetteer=gazetteer,
                      actors=actors, accords=accords)
 
 
 def get_extractor():
-    """The process-wide Extractor, built on first use."""
-    global _extractor
-    if _extractor is None:
+    """The process-wide Extractor, built on first use.
+
+    Its actors and accords follow the registry: when ``registry_stamp`` moved since they
+    were read, they are read again (milliseconds; the model and the gazetteer are kept).
+    """
+    global _extractor, _stamp
+    stamp = registry_stamp()
+    if _extractor is None or stamp != _stamp:
         with _lock:
             if _extractor is None:
-                _extractor = build_extractor()
+                _extractor, _stamp = build_extractor(), stamp
+            elif stamp != _stamp:
+                from ingest.nlp.pipeline import Extractor
+
+                actors, accords = _registry()
+                _extractor = Extractor(nlp=_extractor.nlp, gazetteer=_extractor.gazetteer,
+                                       actors=actors, accords=accords)
+                _stamp = stamp
     return _extractor
 
 
 def reset_extractor() -> None:
     """Forget the cached Extractor: the next ``get_extractor`` reads the database again."""
-    global _extractor
+    global _extractor, _stamp
     with _lock:
-        _extractor = None
+        _extractor = _stamp = None

@@ -155,7 +155,9 @@ class Evidence(models.Model):
     class Meta:
         ordering = ["event", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["event", "article", "start", "end"],
+            # One row per sentence of an article; evidence without an article (an ACLED
+            # note) is told apart by its source, so merged imports keep each their own.
+            models.UniqueConstraint(fields=["event", "article", "start", "end", "source_label"],
                                     name="evidence_unique_span", nulls_distinct=False),
         ]
 

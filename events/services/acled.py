@@ -12,6 +12,7 @@ import contextlib
 import csv
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -39,6 +40,7 @@ from ingest.nlp.normalize import normalize_name
 from .control import CONTEST_TYPES, control_log_sync
 from .events import event_actors_set, event_validate
 from .history import _field_snapshot, event_snapshot, revision_record
+from .matching import event_survivor
 
 REQUIRED_COLUMNS = ("event_id_cnty", "event_date", "event_type", "actor1")
 TERRITORY_SUB_EVENTS = {
@@ -376,8 +378,11 @@ def _save_batch(records: list[AcledRecord], lookups: _Lookups,
                 summary.updated += 1
             else:
                 summary.unchanged += 1
-            Evidence.objects.update_or_create(event=event, article=None, start=None, end=None,
-                                              defaults=_evidence_values(record))
+            # The note is found where it is: on the event a merge folded this one into.
+            Evidence.objects.update_or_create(
+                event=event_survivor(event=event), article=None, start=None, end=None,
+                source_label__regex=rf"^ACLED {re.escape(record.event_id)}(:|$)",
+                defaults=_evidence_values(record))
         if new:
             _create_many(new)
             summary.created += len(new)

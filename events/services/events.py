@@ -223,7 +223,8 @@ def event_merge(*, target: Event, duplicates: Iterable[Event], user=None,
             raise ValidationError({"duplicates": f"Event {other.pk} is already merged."})
         for evidence in other.evidence.all():
             if not Evidence.objects.filter(event=target, article_id=evidence.article_id,
-                                           start=evidence.start, end=evidence.end).exists():
+                                           start=evidence.start, end=evidence.end,
+                                           source_label=evidence.source_label).exists():
                 evidence.event = target
                 evidence.save(update_fields=["event"])
         if "actors" not in target.locked_fields:

@@ -513,7 +513,8 @@ def _save(*, article: Article, result: DocumentResult, pipeline_version: str,
         mentions.append(Mention(article=article, kind=MentionKind.EVENT, start=ev.evidence.start,
                                 end=ev.evidence.end, text=ev.evidence.text[:1000], event=event))
     Evidence.objects.bulk_create(evidence_rows.values(), update_conflicts=True,
-                                 unique_fields=["event", "article", "start", "end"],
+                                 unique_fields=["event", "article", "start", "end",
+                                                "source_label"],
                                  update_fields=["sentence", "extractor_version", "confidence"])
 
     reported = {e.pk for e in created} | set(stored)

@@ -181,6 +181,29 @@ def test_reimport_updates_without_duplicating_and_keeps_editor_corrections(db, t
     assert Event.objects.count() == 4
 
 
+def test_merged_imports_keep_both_notes_and_a_reimport_updates_them_in_place(db, tmp_path,
+                                                                          editor):
+    # Two outlets' reports of one capture, coded as two ACLED events.
+    second_report = row("KBT1009", "2020-02-06", "Battles", "Government regains territory",
+                        SYRIA, actor2=HTS, inter2="2", source="Other Wire",
+                        notes="Regime forces took the town on 6 February.")
+    path = write_csv(tmp_path / "both.csv", [good_rows()[0], second_report])
+    run(path)
+    first, second = (Event.objects.get(acled_event_id=i) for i in ("KBT1001", "KBT1009"))
+
+    services.event_merge(target=first, duplicates=[second], user=editor)
+
+    notes = {e.source_label: e.sentence for e in first.evidence.all()}
+    assert notes.keys() == {"ACLED KBT1001: Testing Wire", "ACLED KBT1009: Other Wire"}
+    assert not second.evidence.exists()
+
+    second_report["notes"] = "Regime forces took the town on 6 February, a monitor said."
+    run(write_csv(tmp_path / "again.csv", [good_rows()[0], second_report]))
+    assert Evidence.objects.count() == 2
+    assert first.evidence.get(source_label="ACLED KBT1009: Other Wire").sentence == \
+        "Regime forces took the town on 6 February, a monitor said."
+
+
 def test_dry_run_counts_but_saves_nothing(db, export):
     out, err = run(export, "--dry-run")
     assert out.startswith("Dry run, nothing saved: 4 rows read: 4 events created")

@@ -9,10 +9,12 @@ article (dedup, search vector) -> NLP (our pipeline: the same model with line-br
 sentences and a faster attribute-rule match, then entities, gazetteer resolution, events)
 -> save events, evidence, mentions and the control log in one transaction. Both run with
 1 and with 2 worker processes (each process builds its own extractor with
-``preload_extractor``, as a Celery worker does at start; start-up is timed apart), in rounds that alternate the two sides in
-the same processes (``--rounds``, each side's median kept: one pass takes a few seconds and
-this machine's noise moved single-pass ratios by +-0.08). The writes go to a bench database
-of its own, emptied before each round.
+``preload_extractor``, as a Celery worker does at start; start-up is timed apart), in
+rounds that alternate the two sides in the same processes (``--rounds``, each side's
+median kept: one pass takes a few seconds and this machine's noise moved single-pass
+ratios by +-0.08). Both sides' processes run in the same environment, one math thread
+each (``conflictkb`` sets ``OPENBLAS_NUM_THREADS=1``, as the product runs). The writes go
+to a bench database of its own, emptied before each round.
 
 Two shapes of the same words: article-length documents (the eval notes of one country
 joined into ~400-word situation reports, plus the corpus article), which is what the
@@ -26,6 +28,7 @@ import argparse
 import datetime as dt
 import json
 import multiprocessing as mp
+import os
 import statistics
 import sys
 import time
@@ -263,6 +266,10 @@ def main(argv: list[str] | None = None) -> int:
 
     _setup_django()
     model = settings.SPACY_MODEL
+    # Both sides' processes inherit this environment (conflictkb sets it as the product runs).
+    print("math threads per process: " + ", ".join(
+        f"{name}={os.environ.get(name, 'unset')}" for name in ("OPENBLAS_NUM_THREADS",
+                                                              "OMP_NUM_THREADS")))
     if args.shape in ("articles", "both"):
         print("== article-length documents (notes joined into situation reports) ==")
         _measure(load_reports(args.data, args.corpus), args.processes, model, args.rounds)

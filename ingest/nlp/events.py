@@ -116,6 +116,10 @@ def subject_of(tok: Token) -> list[Token]:
             tok = tok.head
             seen += 1
             continue
+        if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head is not tok.head:
+            tok = tok.head.head  # "forces advanced after having taken X": the forces
+            seen += 1
+            continue
         if tok.dep_ in ("acl", "relcl") and tok.head is not tok:
             return [tok.head]
         return []
@@ -125,6 +129,11 @@ def subject_of(tok: Token) -> list[Token]:
 def is_passive(tok: Token) -> bool:
     return any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children) or (
         tok.dep_ == "acl" and tok.tag_ == "VBN")
+
+
+# "after (having) taken X": the act is over before the main clause.
+_BEFORE_MAIN = {"after", "following", "upon"}
+_GIVING_UP = {"withdraw", "retreat", "pull", "abandon", "lose", "flee"}
 
 
 def blocked(tok: Token) -> str | None:
@@ -146,6 +155,12 @@ def blocked(tok: Token) -> str | None:
             break
         head = node.head
         lemma = head.lemma_.lower()
+        if node.dep_ == "pcomp" and head.lower_ in _BEFORE_MAIN:
+            # "advanced on Sevare after having taken Douentza": done before whatever the
+            # main clause tells, unless that gives it up ("withdrew after seizing it").
+            if head.head.lemma_.lower() in _GIVING_UP and head.head.pos_ == "VERB":
+                return "undone"
+            return _undone(tok)
         if lemma in ALLOWING or (perfect and lemma in ("claim",)):
             return None
         if lemma in BLOCKERS and node.dep_ in ("xcomp", "ccomp", "acl", "advcl", "pcomp", "pobj",

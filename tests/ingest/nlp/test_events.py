@@ -46,7 +46,18 @@ def test_usual_control_verbs(extractor, text):
     assert found[0].place.country_code == "AF"
 
 
+def test_a_capture_told_before_the_main_clause(extractor):
+    # The main verb ("advanced") would block a capture it governs ("advanced to take X"),
+    # but "after having taken X" is over before it: a capture, by the main clause's subject.
+    found = events(extractor, "Taliban fighters advanced on Kunduz city after having taken "
+                              "the district of Imam Sahib on Friday.")
+    assert found and gainers(found[0]) == ["Taliban"]
+    assert found[0].place.country_code == "AF"
+
+
 @pytest.mark.parametrize("text", [
+    "Regime forces withdrew after seizing Saraqib for a few hours on Monday.",
+    "Regime forces repelled an attack after failing to take Saraqib.",
     "Regime forces did not capture Saraqib despite days of shelling.",
     "Regime forces tried to storm Saraqib in Idlib on Monday.",
     "Turkish officials said the army aims to seize Manbij in the coming weeks.",

@@ -17,14 +17,12 @@ from dataclasses import dataclass
 import charset_normalizer
 
 from ingest.nlp.dates import iso_date
-from ingest.nlp.language import detect_language
+from ingest.nlp.language import detect_language, is_english
 
 from .errors import IngestError
 
 # Below this many letters a "text" is a caption or an error page, not an article.
 MIN_TEXT_LETTERS = 40
-# A language guess on a short or mixed text is unreliable: below this we assume English.
-LANGUAGE_MIN_CONFIDENCE = 0.5
 _SNIFF_BYTES = 8192
 _MAGIC = (
     (b"%PDF-", "a PDF document"),
@@ -86,8 +84,7 @@ class CleanArticle:
 
     @property
     def is_english(self) -> bool:
-        return (not self.language or self.language == "en"
-                or self.language_confidence < LANGUAGE_MIN_CONFIDENCE)
+        return is_english(self.language, self.language_confidence)
 
 
 def sniff_binary(content: bytes) -> str | None:

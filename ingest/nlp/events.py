@@ -8,7 +8,9 @@ withdrew") or repelled acts are not control changes, nor is "captured 20 soldier
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import cache
 
 from spacy.tokens import Span, Token
 
@@ -136,6 +138,14 @@ _BEFORE_MAIN = {"after", "following", "upon"}
 _GIVING_UP = {"withdraw", "retreat", "pull", "abandon", "lose", "flee"}
 
 
+def _past_and_done(able: Token) -> bool:
+    """"were able to", "had been able to": past and not negated (an ability, not a plan)."""
+    copula = able.head if able.dep_ == "acomp" else None
+    if copula is None or copula.lemma_ != "be" or copula.tag_ not in ("VBD", "VBN"):
+        return False
+    return not any(c.dep_ == "neg" for t in (able, copula) for c in t.children)
+
+
 def blocked(tok: Token) -> str | None:
     """Why the act of ``tok`` did not happen as stated, or None."""
     for c in tok.children:
@@ -155,6 +165,8 @@ def blocked(tok: Token) -> str | None:
             break
         head = node.head
         lemma = head.lemma_.lower()
+        if lemma == "able" and _past_and_done(head):
+            return _undone(tok)  # "QSD were able to recapture the area": they did
         if node.dep_ == "pcomp" and head.lower_ in _BEFORE_MAIN:
             # "advanced on Sevare after having taken Douentza": done before whatever the
             # main clause tells, unless that gives it up ("withdrew after seizing it").
@@ -223,12 +235,62 @@ def _number_of(noun: Token) -> int | None:
     return parse_number(" ".join(words).replace(" - ", "-"))
 
 
-def control_triggers(sent: Span, is_place) -> list[Trigger]:
+_IRREGULAR = {"take": ("took", "taken"), "retake": ("retook", "retaken"),
+              "overtake": ("overtook", "overtaken"), "overrun": ("overran",),
+              "withdraw": ("withdrew", "withdrawn"), "flee": ("fled",)}
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _forms(lemma: str) -> set[str]:
+    """A verb's written forms: "seize" -> seize, seizes, seized, seizing."""
+    stem = lemma[:-1] if lemma.endswith("e") else lemma
+    past = lemma[:-1] + "ied" if lemma.endswith("y") and lemma[-2] not in "aeiou" else (
+        lemma + "d" if lemma.endswith("e") else lemma + "ed")
+    third = lemma[:-1] + "ies" if past.endswith("ied") else lemma + "s"
+    return {lemma, third, past, stem + "ing", *_IRREGULAR.get(lemma, ())}
+
+
+def _one_edit(word: str) -> set[str]:
+    """Every string one typing slip from ``word``: a letter dropped, added, changed or two
+    swapped."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return ({a + b[1:] for a, b in splits if b}
+            | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+            | {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+            | {a + c + b for a, b in splits for c in _LETTERS}) - {word}
+
+
+@cache
+def _misspellings() -> dict[str, str]:
+    """Misspelt forms of the control verbs ("siezed", "regianed", "captued") -> the verb.
+
+    Only forms of six letters or more, and a slip two verbs could come from is left out."""
+    forms = {form: lemma for lemma in CAPTURE | CONTROL_OBJECT | WITHDRAW
+             if "-" not in lemma for form in _forms(lemma)}
+    found: dict[str, str | None] = {}
+    for form, lemma in forms.items():
+        if len(form) < 6:
+            continue
+        for slip in _one_edit(form) - forms.keys():
+            found[slip] = lemma if found.get(slip, lemma) == lemma else None
+    return {slip: lemma for slip, lemma in found.items() if lemma}
+
+
+def verb_lemma(tok: Token, known: Collection[str] = ()) -> str:
+    """``tok``'s lemma; a verb whose lemma is no known word (``known``: the lemmatizer's
+    word list) and whose spelling is one slip from a control verb's is read as that verb."""
+    lemma = tok.lemma_.lower()
+    if known and tok.pos_ == "VERB" and lemma not in known:
+        return _misspellings().get(tok.lower_, lemma)
+    return lemma
+
+
+def control_triggers(sent: Span, is_place, known: Collection[str] = ()) -> list[Trigger]:
     """Control changes stated by ``sent``; ``is_place(token)`` says if a token is in a place
-    mention."""
+    mention; ``known``: the words the lemmatizer knows (see ``verb_lemma``)."""
     out: list[Trigger] = []
     for tok in sent:
-        lemma = tok.lemma_.lower()
+        lemma = verb_lemma(tok, known)
         if tok.pos_ not in ("VERB", "AUX") and not (tok.pos_ == "NOUN" and lemma == "control"):
             continue
         trig = None

@@ -7,6 +7,9 @@ from functools import cache
 
 # A few hundred characters identify a language; whole articles only cost time.
 _SAMPLE_CHARS = 2000
+# Below this confidence (short texts, names, typos) the guess is not trusted and the text
+# is read as English, the language the product extracts.
+MIN_CONFIDENCE = 0.5
 
 
 @cache
@@ -23,3 +26,9 @@ def detect_language(text: str) -> tuple[str, float]:
         return "", 0.0
     code, prob = _identifier().classify(sample)
     return code, float(prob)
+
+
+def is_english(code: str, confidence: float) -> bool:
+    """Whether text ``detect_language`` called (``code``, ``confidence``) is read as English:
+    said so, unknown, or another language guessed without confidence."""
+    return not code or code == "en" or confidence < MIN_CONFIDENCE

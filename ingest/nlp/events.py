@@ -261,7 +261,7 @@ def _one_edit(word: str) -> set[str]:
 
 
 @cache
-def _misspellings() -> dict[str, str]:
+def misspelt_control_verbs() -> dict[str, str]:
     """Misspelt forms of the control verbs ("siezed", "regianed", "captued") -> the verb.
 
     Only forms of six letters or more, and a slip two verbs could come from is left out."""
@@ -281,7 +281,7 @@ def verb_lemma(tok: Token, known: Collection[str] = ()) -> str:
     word list) and whose spelling is one slip from a control verb's is read as that verb."""
     lemma = tok.lemma_.lower()
     if known and tok.pos_ == "VERB" and lemma not in known:
-        return _misspellings().get(tok.lower_, lemma)
+        return misspelt_control_verbs().get(tok.lower_, lemma)
     return lemma
 
 

@@ -21,7 +21,14 @@ from . import VERSION, attribute_rules, boilerplate
 from .actors import ActorHit, ActorIndex
 from .countries import country_of, country_weights
 from .dates import DateMention, find_dates, sentence_date
-from .events import Trigger, control_triggers, is_passive, other_triggers, violated_accords
+from .events import (
+    Trigger,
+    control_triggers,
+    is_passive,
+    misspelt_control_verbs,
+    other_triggers,
+    violated_accords,
+)
 from .gazetteer import Gazetteer
 from .language import detect_language, is_english
 from .normalize import normalize_name
@@ -123,6 +130,7 @@ class Extractor:
                 {accord.name, *accord.aliases})))
         self.places = PlaceResolver(gazetteer)
         self._known = known_words(nlp)
+        misspelt_control_verbs()  # made once per process (~30 ms), here, not mid-article
 
     # -- public API -------------------------------------------------------------------
 

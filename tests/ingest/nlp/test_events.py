@@ -38,15 +38,6 @@ def test_passive_voice_capture(extractor):
     "Taliban fighters took control of the district centre in Kunduz on Friday.",
     "The town of Kunduz fell to Taliban fighters on Friday.",
     "Taliban fighters seized Kunduz on Friday.",
-])
-def test_usual_control_verbs(extractor, text):
-    found = events(extractor, text)
-    assert found, text
-    assert gainers(found[0]) == ["Taliban"]
-    assert found[0].place.country_code == "AF"
-
-
-@pytest.mark.parametrize("text", [
     # One typing slip in the verb, as field notes have them.
     "Taliban fighters siezed Kunduz on Friday after a night of fighting, officials said.",
     "Taliban fighters regianed control of Kunduz on Friday after a night of fighting.",
@@ -54,7 +45,7 @@ def test_usual_control_verbs(extractor, text):
     # "were able to" is what they did, by the subject of "were".
     "Clashes broke out in Kunduz, where Taliban fighters were able to recapture the city.",
 ])
-def test_misspelt_verbs_and_were_able_to(extractor, text):
+def test_usual_control_verbs(extractor, text):
     found = events(extractor, text)
     assert found, text
     assert gainers(found[0]) == ["Taliban"]

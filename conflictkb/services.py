@@ -90,6 +90,20 @@ def ensure_postgres(url: str) -> None:
     say(f"database {dbname} ready with PostGIS")
 
 
+# Redis keeps the broker's queues and the cache. The cache's entries expire, so they are
+# the ones evicted (least recently used first) when Redis reaches this size; the queues
+# and the cache's version numbers have no expiry and are never evicted.
+REDIS_MAXMEMORY = "1gb"
+
+
+def redis_arguments(port: int, maxmemory: str | None = None) -> list[str]:
+    """The redis-server command line of a local Redis (runs in the foreground)."""
+    return ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+            "--appendonly", "no",
+            "--maxmemory", maxmemory or os.environ.get("REDIS_MAXMEMORY", REDIS_MAXMEMORY),
+            "--maxmemory-policy", "volatile-lru"]
+
+
 def ensure_redis(url: str) -> None:
     parsed = urlparse(url)
     host, port = parsed.hostname or "127.0.0.1", parsed.port or 6379
@@ -101,8 +115,7 @@ def ensure_redis(url: str) -> None:
     if not shutil.which("redis-server"):
         sys.exit("error: redis-server not found: run `make system` to install Redis")
     say(f"starting Redis on port {port}")
-    run(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--daemonize", "yes",
-         "--save", "", "--appendonly", "no"], capture_output=True)
+    run([*redis_arguments(port), "--daemonize", "yes"], capture_output=True)
     wait_for(host, port, "Redis")
 
 

@@ -8,6 +8,7 @@ import socket
 import time
 
 import pytest
+from django.core.cache import cache
 from django.db import connection, transaction
 
 from events import caching, services
@@ -162,3 +163,48 @@ def test_a_cache_of_the_process_alone_is_not_used(api, timeline, settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     api.get(MAP)
     assert count_queries(api, MAP) > 0
+
+
+@pytest.fixture
+def full_redis(settings, tmp_path):
+    """A Redis configured as the product starts it (conflictkb.services), but small."""
+    import subprocess
+
+    import redis
+
+    from conflictkb.services import redis_arguments
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([*redis_arguments(port, "3mb"), "--dir", str(tmp_path)],
+                              stdout=subprocess.DEVNULL)
+    client = redis.Redis(port=port)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    settings.CACHES = {"default": {**settings.CACHES["default"],
+                                   "LOCATION": f"redis://127.0.0.1:{port}/1"}}
+    yield client
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def test_a_full_redis_drops_cached_answers_never_queued_tasks(api, timeline, full_redis):
+    town, a, b, _ = timeline
+    # The broker's queue: a list without expiry (db 0, the cache is in db 1).
+    full_redis.lpush("celery", *[b"task message %d" % i for i in range(100)])
+    assert holder(api) == "group-b"
+    # Far more cached answers than fit: each expires, so each may be evicted.
+    for i in range(3000):
+        cache.set(f"filler:{i}", "x" * 2000, timeout=caching.TIMEOUT)
+    assert full_redis.llen("celery") == 100
+    assert full_redis.info("memory")["used_memory"] <= 3 * 1024 * 1024 * 1.05
+    # Answers are still right, and the cache still takes new ones.
+    capture(town, D(2020, 2, 15), a, b)
+    assert holder(api) == "army-a"
+    assert periods(api, town)[-1] == ("army-a", "2020-02-15")
+    assert count_queries(api, MAP) == 0

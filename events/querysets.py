@@ -32,10 +32,10 @@ class AnyOf(Func):
         super().__init__(F(field), array)
 
 
-# The columns of ControlFlipQuerySet.answer_rows_at, named as values() would name them.
-_ANSWER_COLUMNS = ("place_id", "place__geonames_id", "place__name", "place__country_code",
-                   "place__admin1_name", "actor_id", "actor__name", "actor__slug", "state",
-                   "date", "event_id", "confidence", "contested", "lon", "lat")
+# The columns of ControlFlipQuerySet.answer_rows_at's rows, named as values() would name them.
+ANSWER_COLUMNS = ("place_id", "place__geonames_id", "place__name", "place__country_code",
+                  "place__admin1_name", "actor_id", "actor__name", "actor__slug", "state",
+                  "date", "event_id", "confidence", "contested", "lon", "lat")
 
 
 class EventQuerySet(models.QuerySet):
@@ -98,17 +98,19 @@ class ControlFlipQuerySet(models.QuerySet):
         return (self.filter(AnyOf("id", answers))
                 .annotate(contested=Exists(contested)).order_by("place_id"))
 
-    def answer_rows_at(self, day: dt.date, places, actor=None) -> list[dict]:
+    def answer_rows_at(self, day: dt.date, places, actor=None) -> list[tuple]:
         """``answers_at`` as plain rows (for the API's map), in one hand-written query.
 
         The same answers: per place of ``places``, its holder's flip with ``contested``,
-        else its latest open contest; with ``actor``, the places that actor holds. Each
-        row holds the flip's ``state``, ``date``, ``event_id``, ``confidence`` and
-        ``actor_id``, the actor's and the place's names (``actor__name``, ``place__name``,
-        ...) and the point's ``lon`` and ``lat``. A LATERAL probe finds the holder, and a
-        second one the open contest only where there is no holder. For Syria on 1M events
-        Postgres took 3.2 ms for this and 4.7 for ``answers_at``, whose correlated probes
-        run twice, and Django another ~3 ms to build and compile that query.
+        else its latest open contest (no actor, ``contested`` true); with ``actor``, the
+        places that actor holds. Each row is a tuple of ``ANSWER_COLUMNS``: the flip's
+        ``state``, ``date``, ``event_id``, ``confidence`` and ``actor_id``, the actor's and
+        the place's names (``actor__name``, ``place__name``, ...) and the point's ``lon``
+        and ``lat`` (tuples: a dict a row cost the map 0.2 of its ~9 ms). A LATERAL probe
+        finds the holder (from the index alone), and a second one the open contest only
+        where there is no holder. For Syria on 1M events Postgres took 3.2 ms for this and
+        4.7 for ``answers_at``, whose correlated probes run twice, and Django another ~3 ms
+        to build and compile that query.
         """
         # The places with the columns read of them, as a derived table.
         place_sql, place_params = places.order_by().values(
@@ -123,14 +125,18 @@ class ControlFlipQuerySet(models.QuerySet):
                    h.actor_id, a.name, a.slug, COALESCE(h.state, c.state),
                    COALESCE(h.date, c.date), COALESCE(h.event_id, c.event_id),
                    COALESCE(h.confidence, c.confidence),
-                   EXISTS (SELECT 1 FROM {flips} o
-                           WHERE h.id IS NOT NULL AND o.place_id = p.id AND o.state = %s
-                             AND o.date >= h.date AND o.date <= %s
-                             AND (o.end_date IS NULL OR o.end_date >= %s)),
+                   h.id IS NULL OR EXISTS (
+                       SELECT 1 FROM {flips} o
+                       WHERE h.id IS NOT NULL AND o.place_id = p.id AND o.state = %s
+                         AND o.date >= h.date AND o.date <= %s
+                         AND (o.end_date IS NULL OR o.end_date >= %s)),
                    p.lon, p.lat
             FROM ({place_sql}) p (id, geonames_id, name, country_code, admin1_name, lon, lat)
             LEFT JOIN LATERAL (
-                SELECT f.id, f.actor_id, f.state, f.date, f.event_id, f.confidence
+                -- Only columns of the held flips' index (flip_held_place_holder), the
+                -- state being its condition: read from the index alone.
+                SELECT f.id, f.actor_id, %s::varchar AS state, f.date, f.event_id,
+                       f.confidence
                 FROM {flips} f WHERE f.place_id = p.id AND f.state = %s AND f.date <= %s
                 ORDER BY f.date DESC, f.confidence DESC, f.id DESC LIMIT 1) h ON true
             LEFT JOIN LATERAL (
@@ -142,13 +148,13 @@ class ControlFlipQuerySet(models.QuerySet):
             LEFT JOIN {actors} a ON a.id = h.actor_id
             WHERE (h.id IS NOT NULL OR c.id IS NOT NULL)"""
         # In the order of the placeholders: the EXISTS, the places, the two probes.
-        params = [contest, day, day, *place_params, held, day, contest, day, day]
+        params = [contest, day, day, *place_params, held, held, day, contest, day, day]
         if actor is not None:
             sql += " AND h.actor_id = %s"
             params.append(actor.pk)
         with connections[self.db].cursor() as cursor:
             cursor.execute(sql, params)
-            return [dict(zip(_ANSWER_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
+            return cursor.fetchall()
 
     def contested_without_holder_at(self, day: dt.date):
         """Places contested on ``day`` for which no holder is known yet (one row each)."""

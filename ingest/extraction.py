@@ -158,8 +158,8 @@ def build_extractor():
         if paused:
             gc.enable()
     actors, accords = _registry()
-    return Extractor(nlp=load_model(settings.SPACY_MODEL), gazetteer=gazetteer,
-                     actors=actors, accords=accords)
+    nlp = load_model(settings.SPACY_MODEL, matrix_library=settings.NLP_MATRIX_LIBRARY)
+    return Extractor(nlp=nlp, gazetteer=gazetteer, actors=actors, accords=accords)
 
 
 def get_extractor():

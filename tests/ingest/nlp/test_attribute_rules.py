@@ -1,11 +1,14 @@
-"""The faster attribute-rule matching gives exactly spaCy's annotations."""
+"""Our faster model (attribute rules matched by index, matrix products by numpy) gives
+exactly the annotations of spaCy as it ships."""
 
 from __future__ import annotations
 
+import pytest
 import spacy
 from django.conf import settings
 
 from ingest.nlp.attribute_rules import speed_up
+from ingest.nlp.pipeline import load_model
 
 from .conftest import SHARED
 
@@ -21,16 +24,19 @@ def _annotations(doc):
              t.ent_type_) for t in doc]
 
 
-def test_indexed_rules_annotate_every_token_as_spacy_does(nlp):
+def test_our_model_annotates_every_token_as_spacy_does(nlp):
     texts = [EXCEPTIONS, *(p.read_text(encoding="utf-8")
                            for p in sorted((SHARED / "corpus").glob("*.txt")))]
     eval_notes = SHARED / "eval" / "acled_dev.jsonl"
     if eval_notes.exists():
         texts.append(eval_notes.read_text(encoding="utf-8")[:60_000])
-    stock = spacy.load(settings.SPACY_MODEL)  # the same pipeline, spaCy's own matching
+    # The same pipeline with spaCy's own matching and its default matrix library (blis).
+    stock = spacy.load(settings.SPACY_MODEL)
     stock.add_pipe("ckb_line_sentences", before="parser")
     assert stock.pipe_names == nlp.pipe_names
     assert nlp.get_pipe("attribute_ruler").match.__module__ == "ingest.nlp.attribute_rules"
+    assert {node.ops.use_blis for node in nlp.get_pipe("ner").model.walk()} == {False}
+    assert {node.ops.use_blis for node in stock.get_pipe("ner").model.walk()} == {True}
 
     ours, theirs = list(nlp.pipe(texts)), list(stock.pipe(texts))
 
@@ -52,3 +58,8 @@ def test_a_rule_it_cannot_index_keeps_spacys_matcher():
     assert speed_up(ruler) is False
     assert ruler.match == original
     assert [t.lemma_ for t in nlp("a a b")] == ["A", "A", ""]
+
+
+def test_an_unknown_matrix_library_is_refused_by_name():
+    with pytest.raises(ValueError, match="unknown matrix library 'mkl': use one of numpy, blis"):
+        load_model(settings.SPACY_MODEL, matrix_library="mkl")

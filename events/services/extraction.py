@@ -64,6 +64,8 @@ from .registry import unique_slug
 # Reports of one event by different outlets disagree on the date by a day or two.
 DEFAULT_MATCH_DAYS = 2
 _FILLABLE = ("fatalities", "displaced", "end_date", "summary")
+# What the save reads of the places it links (Event.__str__ names the place).
+_PLACE_FIELDS = ("id", "geonames_id", "name", "country_code")
 
 
 @dataclass
@@ -138,8 +140,10 @@ class _Resolver:
         self.article = article
         refs = [*result.places, *(ev.place for ev in result.events if ev.place is not None)]
         ids = {r.geonames_id for r in refs if r.geonames_id is not None}
-        self._by_geonames_id = {p.geonames_id: p for p in
-                                Place.objects.filter(geonames_id__in=ids)} if ids else {}
+        # Only what the save uses of a place (its id, and its name for revisions): a
+        # town's hundreds of alternate names stay in the database.
+        self._by_geonames_id = {p.geonames_id: p for p in Place.objects.filter(
+            geonames_id__in=ids).only(*_PLACE_FIELDS)} if ids else {}
         self._by_name: dict[tuple, Place | None] = {}
         self._nearest_by_name([r for r in refs
                                if r.name and r.geonames_id not in self._by_geonames_id])
@@ -151,7 +155,9 @@ class _Resolver:
     @staticmethod
     def _read(model, names: set[str]) -> dict:
         names.discard("")
-        return {row.name: row for row in model.objects.filter(name__in=names)} if names else {}
+        return {row.name: row for row in model.objects.filter(name__in=names)
+                .only("id", "name", "is_candidate", *(("parent_id",) if model is Actor else ()))
+                } if names else {}
 
     def _nearest_by_name(self, refs: list) -> None:
         """Places named without a known GeoNames id (admin areas): the nearest place of
@@ -159,7 +165,8 @@ class _Resolver:
         keys = {normalize_name(r.name) for r in refs} - {""}
         if not keys:
             return
-        rows = list(Place.objects.filter(search_names__overlap=sorted(keys)))
+        rows = list(Place.objects.filter(search_names__overlap=sorted(keys))
+                    .only(*_PLACE_FIELDS, "point", "search_names"))
         for ref in refs:
             key = normalize_name(ref.name)
             found = [p for p in rows if key in p.search_names

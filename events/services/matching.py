@@ -138,8 +138,11 @@ class EventMatcher:
             # Read FOR UPDATE: the save may change a candidate it matches, and an editor's
             # correction must not land in between.
             # The actors' parent forces come with them: ``find`` compares units.
-            roles = EventActor.objects.annotate(actor_parent_id=F("actor__parent_id"))
-            candidates = (Event.objects.filter(wanted).select_for_update()
+            # An event's actors in their usual order (the first gainer holds the place),
+            # without sorting by their events' dates, which joined the events for nothing.
+            roles = (EventActor.objects.annotate(actor_parent_id=F("actor__parent_id"))
+                     .order_by("role", "actor__name"))
+            candidates = (Event.objects.filter(wanted).order_by().select_for_update()
                           .prefetch_related(Prefetch("event_actors", queryset=roles),
                                             "event_accords"))
             if article_id is not None:

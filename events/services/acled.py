@@ -39,8 +39,9 @@ from ingest.nlp.normalize import normalize_name
 
 from .control import CONTEST_TYPES, control_log_sync
 from .events import event_actors_set, event_validate
-from .history import _field_snapshot, event_snapshot, revision_record
+from .history import _field_snapshot, event_snapshot, revision_record, revisions_write
 from .matching import event_survivor
+from .rows import rows_insert
 
 REQUIRED_COLUMNS = ("event_id_cnty", "event_date", "event_type", "actor1")
 TERRITORY_SUB_EVENTS = {
@@ -339,16 +340,16 @@ def _create_many(new: list[tuple[AcledRecord, dict, list[tuple[Actor, str]]]]) -
     content_type = ContentType.objects.get_for_model(Event)
     for event, (record, _, roles) in zip(events, new, strict=True):
         pairs = sorted({(actor.pk, role) for actor, role in roles})
-        role_rows += [EventActor(event=event, actor_id=a, role=r) for a, r in pairs]
+        role_rows += [(event.pk, a, r) for a, r in pairs]
         evidence_rows.append(Evidence(event=event, article=None, **_evidence_values(record)))
         after = {**_field_snapshot(event), "actors": [list(p) for p in pairs], "accords": []}
         revisions.append(Revision(content_type=content_type, object_id=event.pk,
                                   object_repr=str(event)[:300], action=RevisionAction.CREATE,
                                   via=RevisionVia.IMPORT, after=after,
                                   reason=f"ACLED event {record.event_id}"))
-    EventActor.objects.bulk_create(role_rows)
+    rows_insert(EventActor, ("event_id", "actor_id", "role"), role_rows)
     Evidence.objects.bulk_create(evidence_rows)
-    Revision.objects.bulk_create(revisions)
+    revisions_write(revisions)
     implied = (Event.objects.filter(pk__in=[e.pk for e in events], place__isnull=False,
                                     type__in=[EventType.CONTROL_CHANGE, *CONTEST_TYPES])
                .prefetch_related("event_actors__actor"))

@@ -33,7 +33,8 @@ from events.models import (
 )
 
 from .control import control_flip_values, control_log_sync
-from .history import event_snapshot, revision_build, revision_record
+from .history import event_snapshot, revision_build, revision_record, revisions_write
+from .rows import rows_insert
 
 SCALAR_FIELDS = ("type", "date", "date_precision", "end_date", "place", "location_precision",
                  "location_text", "fatalities", "displaced", "summary", "confidence")
@@ -116,7 +117,8 @@ def events_create(*, drafts: Sequence[EventDraft], origin: str = EventOrigin.EDI
     Event.objects.bulk_create(events)
     actor_rows = [_actor_rows(e, d.actors) for e, d in zip(events, drafts, strict=True)]
     accord_rows = [_accord_rows(e, d.accords) for e, d in zip(events, drafts, strict=True)]
-    EventActor.objects.bulk_create(row for rows in actor_rows for row in rows)
+    rows_insert(EventActor, ("event_id", "actor_id", "role"),
+                [(row.event_id, row.actor_id, row.role) for rows in actor_rows for row in rows])
     EventAccord.objects.bulk_create(row for rows in accord_rows for row in rows)
     flips, revisions = [], []
     for event, roles, links in zip(events, actor_rows, accord_rows, strict=True):
@@ -128,7 +130,7 @@ def events_create(*, drafts: Sequence[EventDraft], origin: str = EventOrigin.EDI
             after=event_snapshot(event, event_actors=roles, event_accords=links),
             reason=reason, pipeline_version=pipeline_version))
     ControlFlip.objects.bulk_create(flips)
-    Revision.objects.bulk_create(revisions)
+    revisions_write(revisions)
     return events
 
 

@@ -57,9 +57,10 @@ from .events import (
     event_validate,
     events_create,
 )
-from .history import event_snapshot, revision_build, revision_record
+from .history import event_snapshot, revision_build, revision_record, revisions_write
 from .matching import EventMatcher, NewEvent, event_survivor, lock_match_keys
 from .registry import unique_slug
+from .rows import rows_insert
 
 # Reports of one event by different outlets disagree on the date by a day or two.
 DEFAULT_MATCH_DAYS = 2
@@ -290,7 +291,7 @@ class _LogWrites:
         if self.control:
             control_log_sync_many(self.control)
         if self.revisions:
-            Revision.objects.bulk_create(self.revisions)
+            revisions_write(self.revisions)
 
 
 def _apply(event: Event, plan: PlannedEvent, *, sole: bool, pipeline_version: str,
@@ -363,19 +364,29 @@ def _touched_by_people(event: Event) -> bool:
             .exclude(via=RevisionVia.PIPELINE).exists())
 
 
-def _mentions(article: Article, result: DocumentResult, resolver: _Resolver) -> list[Mention]:
+# A mention row: its kind, span and text, and the one place, actor, accord or event named.
+MENTION_COLUMNS = ("article_id", "kind", "start", "end", "text", "place_id", "actor_id",
+                   "accord_id", "event_id")
+
+
+def _pk(row) -> int | None:
+    return row.pk if row is not None else None
+
+
+def _mentions(article: Article, result: DocumentResult, resolver: _Resolver) -> list[tuple]:
+    """The article's place, actor and accord mentions as MENTION_COLUMNS rows."""
     rows = []
     for p in result.places:
-        rows.append(Mention(article=article, kind=MentionKind.PLACE, start=p.start, end=p.end,
-                            text=p.text[:1000], place=resolver.place(p)))
+        rows.append((article.pk, MentionKind.PLACE, p.start, p.end, p.text[:1000],
+                     _pk(resolver.place(p)), None, None, None))
     for a in result.actors:
         actor = resolver.actor(name=a.name, acled=a.acled, kind=a.kind)
-        rows.append(Mention(article=article, kind=MentionKind.ACTOR, start=a.start, end=a.end,
-                            text=a.text[:1000], actor=actor))
+        rows.append((article.pk, MentionKind.ACTOR, a.start, a.end, a.text[:1000], None,
+                     actor.pk, None, None))
     for a in result.accords:
         accord = resolver.accord(name=a.name, date=a.date)
-        rows.append(Mention(article=article, kind=MentionKind.ACCORD, start=a.start, end=a.end,
-                            text=a.text[:1000], accord=accord))
+        rows.append((article.pk, MentionKind.ACCORD, a.start, a.end, a.text[:1000], None, None,
+                     accord.pk, None))
     return rows
 
 
@@ -517,8 +528,8 @@ def _save(*, article: Article, result: DocumentResult, pipeline_version: str,
             event=event, article=article, start=ev.evidence.start, end=ev.evidence.end,
             sentence=ev.evidence.text, extractor_version=pipeline_version,
             confidence=plan.values["confidence"])
-        mentions.append(Mention(article=article, kind=MentionKind.EVENT, start=ev.evidence.start,
-                                end=ev.evidence.end, text=ev.evidence.text[:1000], event=event))
+        mentions.append((article.pk, MentionKind.EVENT, ev.evidence.start, ev.evidence.end,
+                         ev.evidence.text[:1000], None, None, None, event.pk))
     Evidence.objects.bulk_create(evidence_rows.values(), update_conflicts=True,
                                  unique_fields=["event", "article", "start", "end",
                                                 "source_label"],
@@ -540,8 +551,7 @@ def _save(*, article: Article, result: DocumentResult, pipeline_version: str,
             event.delete()
             summary.events_deleted.append(event_id)
 
-    Mention.objects.bulk_create(mentions)
-    summary.mentions = len(mentions)
+    summary.mentions = rows_insert(Mention, MENTION_COLUMNS, mentions)
 
     done = {"status": ArticleStatus.DONE, "processed_at": timezone.now(),
             "pipeline_version": pipeline_version, "status_message": ""}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
@@ -11,6 +12,11 @@ from django.db import models
 
 from events.choices import RevisionVia
 from events.models import Event, Revision
+
+from .rows import rows_insert
+
+_REVISION_COLUMNS = ("content_type_id", "object_id", "object_repr", "action", "user_id", "via",
+                     "pipeline_version", "reason", "before", "after")
 
 
 def _jsonable(value):
@@ -94,6 +100,12 @@ def revision_build(*, instance: models.Model, action: str, via: str = RevisionVi
         before=before,
         after=after,
     )
+
+
+def revisions_write(revisions: Sequence[Revision]) -> None:
+    """Write unsaved revisions (``revision_build``'s) in one statement."""
+    rows_insert(Revision, _REVISION_COLUMNS,
+                [tuple(getattr(r, name) for name in _REVISION_COLUMNS) for r in revisions])
 
 
 def revisions_for(instance: models.Model):

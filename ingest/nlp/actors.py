@@ -4,7 +4,9 @@ Registry names are matched by spaCy PhraseMatchers (acronyms such as "SAA" or "I
 sensitively, everything else case-insensitively). A generic rule maps "<demonym or
 country> forces/army/troops/warplanes..." to that country's state forces, taken from the
 registry when it has them, otherwise made up in ACLED's naming ("Military Forces of X").
-Armed groups the registry does not know are kept as candidates for editors.
+Communal militias are named the way ACLED names them ("Hawadle Clan Militia (Somalia)",
+"Murle Ethnic Militia (South Sudan)"), with the country the story is about. Armed groups
+the registry does not know are kept as candidates for editors.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -38,11 +41,33 @@ _ARMED_WORDS = re.compile(
 _GENERIC_STATE = re.compile(
     r"\b(?:government|state|security|army|military)\s+(?:forces|troops|soldiers)\b|"
     r"\bgovernment security forces\b|\bthe\s+(?:army|military)\b", re.I)
+# A numbered unit with no owner said ("the 62nd mechanized infantry brigade", "the 4th
+# Division"; not "the 5th Brigade of the PMF"): the state forces of the story's country.
+_NUMBERED_UNIT = re.compile(
+    r"\b\d+(?:st|nd|rd|th)\s+(?:[a-z]+\s+){0,3}?(?:brigade|division|battalion|regiment|"
+    r"corps|military\s+region|military\s+district)\b(?!\s+(?:of|from)\b)", re.I)
 # A capitalised name ending in a unit word: "the Free Men of the Mountain Brigade".
 _NAMED_GROUP = re.compile(
     r"((?:[A-Z][\w'’-]+\s+(?:(?:of|the|for|al|el|and)\s+){0,2}){1,6}"
     r"(?:Brigades?|Battalions?|Front|Army|Movement|Forces|Militias?|Group|Council|Corps|"
     r"Division|Regiment|Legion|Guards?|Units?))\b")
+# A clan or ethnic group's name: one or two capitalised words ("Hawadle", "Habar Gidir");
+# a hyphen joins a part unless it says "sub" ("Xarun-Sub clan" is the Xarun sub-clan).
+_GROUP_NAME = r"[A-Z][\w'’]*(?:-(?!(?i:sub)\b)[A-Z][\w'’]*)?(?:\s+[A-Z][\w'’]*)?"
+_ARMED_MEN = r"(?i:militias?|militiamen|militia\s+men|gunmen|fighters)"
+# "militia hailing from the Xarun sub-clan of Hawadle", "clan militia from Abgaal clan".
+_CLAN_OF = re.compile(
+    rf"\b(?:(?i:clan|armed)\s+)?{_ARMED_MEN}\s+(?:hailing\s+)?(?:from|of|belonging\s+to)\s+"
+    rf"(?:the\s+)?(?P<name>{_GROUP_NAME})(?P<sub>[-\s]+(?i:sub))?[-\s]+(?i:clan)\b"
+    rf"(?:\s+of\s+(?:the\s+)?(?P<parent>{_GROUP_NAME}))?")
+# "Hawadle clan militia", "Abgaal and Habar Gidir clan militias", "Murle ethnic militia".
+_GROUP_MILITIA = re.compile(
+    rf"(?P<names>{_GROUP_NAME}(?:\s*(?:,|and)\s*{_GROUP_NAME})*)\s+"
+    rf"(?P<sub>(?i:sub)[-\s]?)?(?P<kind>(?i:clan|ethnic|tribal|communal))\s+{_ARMED_MEN}\b")
+_GROUP_SPLIT = re.compile(r"\s*(?:,|\band\b)\s*")
+# Words before a group's name that are not part of it.
+_NOT_A_NAME = STOP_WORDS | {"yesterday", "today", "monday", "tuesday", "wednesday",
+                            "thursday", "friday", "saturday", "sunday", "armed", "rival"}
 _CANDIDATE_LABELS = {"ORG", "NORP", "PERSON", "GPE"}
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9/\-]{1,9}$")
 
@@ -57,6 +82,9 @@ class ActorHit:
     kind: str
     country_code: str = ""
     is_candidate: bool = False
+    # What the story's country, known once its places are, completes: "state" (the
+    # generic "government forces"), "communal" (a militia ACLED names with its country).
+    pending: str = ""
 
     @property
     def start(self) -> int:
@@ -74,6 +102,37 @@ def _acled_short_names(acled: str) -> list[str]:
         head, tail = acled.split(":", 1)
         names += [head.strip(), re.sub(r"\s*\(.*?\)\s*$", "", tail).strip()]
     return [n for n in names if n]
+
+
+def communal_militias(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, ACLED-style name without the country) of each clan, ethnic, tribal or
+    communal militia the text names: "Hawadle-Xarun Sub Clan Militia"."""
+    found = []
+
+    def name(group: str, kind: str, sub: bool = False, parent: str | None = None
+             ) -> str | None:
+        # "The Hawadle clan militia", "On Monday Abgaal clan fighters": not the name.
+        label = " ".join(w for w in group.split() if w.lower() not in _NOT_A_NAME)
+        if not label:
+            return None
+        if parent:
+            label = f"{parent}-{label}"
+        kind = kind.capitalize()
+        return f"{label} {'Sub ' if sub else ''}{kind} Militia"
+
+    for m in _CLAN_OF.finditer(text):
+        found.append((m.start(), m.end(), name(m.group("name"), "clan", bool(m.group("sub")),
+                                               m.group("parent"))))
+    for m in _GROUP_MILITIA.finditer(text):
+        names, at = m.group("names"), m.start("names")
+        pieces = [p for p in _GROUP_SPLIT.split(names) if p]
+        for i, piece in enumerate(pieces):
+            at = text.index(piece, at)
+            # The last group's mention runs to the end: "Habar Gidir clan militias".
+            end = m.end() if i == len(pieces) - 1 else at + len(piece)
+            found.append((at, end, name(piece, m.group("kind").lower(), bool(m.group("sub")))))
+            at += len(piece)
+    return [(start, end, label) for start, end, label in found if label]
 
 
 class ActorIndex:
@@ -136,13 +195,19 @@ class ActorIndex:
             spans.append(Span(doc, start, end))
             labels[(start, end)] = (actor.name, actor.acled_names[0] if actor.acled_names
                                     else None, actor.kind, actor.country_code, False)
-        if main in COUNTRIES or main in self._state_by_country:
-            for m in _GENERIC_STATE.finditer(doc.text):
-                span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
-                if span is not None and (span.start, span.end) not in labels:
+        pending: dict[tuple[int, int], str] = {}
+        known = {i for start, end in options for i in range(start, end)}
+        for m in (*_GENERIC_STATE.finditer(doc.text), *_NUMBERED_UNIT.finditer(doc.text)):
+            span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+            if span is not None and not known.intersection(range(span.start, span.end)):
+                spans.append(span)
+                if main in COUNTRIES or main in self._state_by_country:
                     name, acled, kind = self.state_forces(main)
-                    spans.append(span)
                     labels[(span.start, span.end)] = (name, acled, kind, main, False)
+                else:  # a story that names no country: its places will tell
+                    labels[(span.start, span.end)] = (span.text, None, "state_forces", "",
+                                                      False)
+                    pending[(span.start, span.end)] = "state"
         for m in _STATE_RX.finditer(doc.text):
             span = doc.char_span(m.start("dem"), m.end("dem"), alignment_mode="expand")
             cc = country_of(m.group("dem"))
@@ -156,6 +221,15 @@ class ActorIndex:
             span = Span(doc, span.start, end)
             spans.append(span)
             labels.setdefault((span.start, span.end), (name, acled, kind, cc, False))
+        # Communal militias, unless the registry knows the group by its name.
+        named = {i for i in known if doc[i].text[:1].isupper()}
+        for start, end, name in communal_militias(doc.text):
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is not None and not named.intersection(range(span.start, span.end)) \
+                    and (span.start, span.end) not in labels:
+                spans.append(span)
+                pending[(span.start, span.end)] = "communal"
+                labels[(span.start, span.end)] = (name, None, "militia", "", True)
         spans = filter_spans(spans)
         taken = {i for span in spans for i in range(span.start, span.end)}
         for ent in doc.ents:
@@ -185,5 +259,25 @@ class ActorIndex:
             if any(span.start_char < e and span.end_char > s for s, e in exclude):
                 continue
             name, acled, kind, cc, candidate = labels[(span.start, span.end)]
-            hits.append(ActorHit(span, name, acled, kind, cc, candidate))
+            hits.append(ActorHit(span, name, acled, kind, cc, candidate,
+                                 pending.get((span.start, span.end), "")))
         return hits
+
+    def complete(self, hits: list[ActorHit], country_code: str | None) -> list[ActorHit]:
+        """``hits`` with what the story's country completes filled in: the generic state
+        forces become that country's (dropped when the story has no country), a communal
+        militia gets the country in its name, as ACLED names it."""
+        country = COUNTRIES.get(country_code) if country_code else None
+        out = []
+        for hit in hits:
+            if hit.pending == "state":
+                if country is None and country_code not in self._state_by_country:
+                    continue
+                hit.name, hit.acled, hit.kind = self.state_forces(country_code)
+                hit.country_code = country_code
+            elif hit.pending == "communal" and country is not None:
+                hit.name = hit.acled = f"{hit.name} ({country.acled_name})"
+                hit.country_code = country_code
+            hit.pending = ""
+            out.append(hit)
+        return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import cache
 
@@ -193,6 +194,7 @@ class Extractor:
     def _analyse(self, doc: Doc, doc_id: str, published: dt.date | None) -> DocumentResult:
         result = DocumentResult(id=doc_id, language="en", version=VERSION)
         countries = country_weights(doc.text)
+        named = dict(countries)
         accord_spans = self._accord_spans(doc)
         accord_chars = [(s.start_char, s.end_char) for s, _ in accord_spans]
         actor_hits = self.actors.find(doc, countries=countries, exclude=accord_chars)
@@ -206,6 +208,11 @@ class Extractor:
             countries[cc] = countries.get(cc, 0.0) + vote
         self.places.resolve(doc, place_hits, countries)
         place_hits = [h for h in place_hits if h.chosen is not None]
+        # The country a generic "government forces" belongs to: where the story's places
+        # are, else the country it names, else the one its actors' names suggest.
+        told = Counter(h.chosen.country_code for h in place_hits) or named or countries
+        actor_hits = self.actors.complete(
+            actor_hits, max(told, key=told.get) if told else None)
 
         result.places = [PlaceMention(
             text=h.text, start=h.start_char, end=h.end_char, geonames_id=h.chosen.geonames_id,
@@ -464,10 +471,16 @@ class Extractor:
             add(hit.name, hit.acled, "loses_control" if trig.type == "control_change"
                 else "target", hit.is_candidate)
         if trig.type == "control_change" and not any(r.role == "gains_control" for r in refs):
-            # "X withdrew from P", "P was liberated from X": the other side gains.
-            others = [h for h in dict.fromkeys(token_actor[t.i] for t in sent
-                                               if t.i in token_actor)
-                      if h.name not in seen]
+            # "X withdrew from P", "P was liberated from X": the other side gains, named in
+            # this sentence or else in the one before ("X clashed with Y in P. As a result
+            # the village was liberated from Y").
+            others = []
+            for told in (sent, _sentence_before(sent)) if losers else (sent,):
+                others = [h for h in dict.fromkeys(token_actor[t.i] for t in told or ()
+                                                   if t.i in token_actor)
+                          if h.name not in seen]
+                if others:
+                    break
             if others and trig.gainer_is_opponent:
                 add(others[0].name, others[0].acled, "gains_control", others[0].is_candidate)
         if trig.type != "control_change":
@@ -476,6 +489,14 @@ class Extractor:
                 if hit is not None and hit.name not in seen:
                     add(hit.name, hit.acled, "party", hit.is_candidate)
         return refs
+
+
+def _sentence_before(sent: Span) -> Span | None:
+    """The sentence before ``sent`` in the same paragraph, if any."""
+    if sent.start == 0 or "\n" in sent.doc[sent.start - 1].whitespace_ + \
+            sent.doc[sent.start - 1].text:
+        return None
+    return sent.doc[sent.start - 1].sent
 
 
 # Verbs whose subject does what their complement says: "managed to take", "were able to".

@@ -182,3 +182,79 @@ def test_a_place_named_as_an_exception_is_not_the_place_captured(extractor, text
     found = events(extractor, "Talks were held in Astana in May 2017. " + text)
     assert found, "the capture itself is still an event"
     assert all(e.place is None or e.place.name not in ("Binnish", "Astana") for e in found)
+
+
+@pytest.mark.parametrize(("text", "gainer"), [
+    ("On Monday a militia from the Abgaal clan took over a checkpoint in Jowhar, Somalia.",
+     "Abgaal Clan Militia (Somalia)"),
+    ("On Monday Abgaal clan fighters overran a police station in Jowhar, Somalia.",
+     "Abgaal Clan Militia (Somalia)"),
+    # A sub-clan is named after its clan, the way ACLED lists it.
+    ("Fighters belonging to the Saleban sub-clan of Habar Gidir seized a village near "
+     "Galkayo in Somalia on Sunday.", "Habar Gidir-Saleban Sub Clan Militia (Somalia)"),
+])
+def test_clan_militias_are_named_with_their_country(extractor, text, gainer):
+    found = events(extractor, text)
+    assert found and gainers(found[0]) == [gainer]
+    militia = [a for a in extractor.extract(text, published=PUBLISHED).actors
+               if a.name == gainer]
+    assert militia and militia[0].acled == gainer and militia[0].is_candidate
+
+
+def test_each_militia_of_a_list_is_an_actor(extractor):
+    found = events(extractor, "Abgaal and Habar Gidir clan militias clashed near Adale in "
+                              "Somalia on Monday.", kind="battle")
+    assert found
+    assert {a.name for a in found[0].actors} == {"Abgaal Clan Militia (Somalia)",
+                                                  "Habar Gidir Clan Militia (Somalia)"}
+
+
+def test_an_ethnic_militia_of_another_country(extractor):
+    found = events(extractor, "Murle ethnic militia attacked cattle camps near Bor in South "
+                              "Sudan on Monday, killing 12 people.", kind="battle")
+    assert found and [a.name for a in found[0].actors] == ["Murle Ethnic Militia (South Sudan)"]
+
+
+def test_a_group_the_registry_knows_is_not_renamed_a_militia(extractor):
+    found = events(extractor, "Houthi tribal fighters seized the district of Harib in Marib, "
+                              "Yemen, on Friday.")
+    assert found and gainers(found[0]) == ["Houthi forces"]
+
+
+@pytest.mark.parametrize(("text", "gainer"), [
+    # A numbered unit with no owner named is the army of the country the story is in.
+    ("The 53rd mechanized brigade recaptured a village near Avdiivka in Ukraine on Friday.",
+     "Ukrainian armed forces"),
+    # "Government forces" belong to the country of the story's places.
+    ("Government forces seized the district of Harib in Marib, Yemen, on Friday.",
+     "Yemeni government forces"),
+])
+def test_unnamed_state_forces_take_the_story_country(extractor, text, gainer):
+    found = events(extractor, text)
+    assert found and gainers(found[0]) == [gainer]
+
+
+def test_a_numbered_unit_of_a_named_group_is_not_the_army(extractor):
+    found = events(extractor, "The 5th Brigade of the Popular Mobilization Forces entered the "
+                              "town of Tal Afar in Iraq on Friday.")
+    assert found
+    names = {a.name for a in found[0].actors}
+    assert "Popular Mobilization Forces" in names and "Iraqi armed forces" not in names
+    assert not any("Military Forces of Iraq" in (a.acled or "") for a in found[0].actors)
+
+
+def test_government_forces_of_no_known_country_are_not_guessed(extractor):
+    result = extractor.extract("Government forces seized the town on Friday.",
+                               published=PUBLISHED)
+    assert not any(a.name.endswith("government forces") or "armed forces" in a.name
+                   for a in result.actors)
+
+
+def test_the_other_side_of_the_clash_told_just_before_gains(extractor):
+    text = ("Government forces clashed with Houthi forces near Marib on Friday. As a result "
+            "the district was liberated from the Houthis.")
+    found = events(extractor, text)
+    assert found
+    roles = {(a.name, a.role) for a in found[0].actors}
+    assert roles == {("Houthi forces", "loses_control"),
+                     ("Yemeni government forces", "gains_control")}

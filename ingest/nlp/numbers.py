@@ -28,6 +28,15 @@ def parse_number(words: str) -> int | None:
                   r"some|up to|roughly|less than|fewer than|an estimated)\s+", "", text)
     if text in _VAGUE:
         return _VAGUE[text]
+    # A range counts its lower bound, as ACLED codes it: "2-3", "two to three"; not the
+    # compound "twenty-five".
+    span = re.fullmatch(r"(.+?)\s*(?:-|–|\bto\b)\s*(.+)", text)
+    if span:
+        low, high = parse_number(span[1]), parse_number(span[2])
+        compound = not span[1][0].isdigit() and low is not None and low % 10 == 0 \
+            and low < 100 and high is not None and high < 10
+        if low is not None and high is not None and low < high and not compound:
+            return low
     tokens = re.findall(r"[\d.,]+|[a-z]+", text.replace("-", " "))
     if not tokens:
         return None

@@ -258,3 +258,46 @@ def test_the_other_side_of_the_clash_told_just_before_gains(extractor):
     roles = {(a.name, a.role) for a in found[0].actors}
     assert roles == {("Houthi forces", "loses_control"),
                      ("Yemeni government forces", "gains_control")}
+
+
+def _deaths(extractor, text):
+    result = extractor.extract(text, published=PUBLISHED)
+    return sum(e.fatalities or 0 for e in result.events if e.type == "casualties")
+
+
+@pytest.mark.parametrize(("text", "killed"), [
+    ("Five civilians were wounded in Idlib, Syria, on Friday.", 0),
+    ("Two civilians were killed and five wounded in Idlib, Syria, on Friday.", 2),
+    ("Five civilians were wounded and two killed in Idlib, Syria, on Friday.", 2),
+    ("Four soldiers wounded in the raid, fifteen insurgents killed near Idlib, Syria.", 15),
+    # The victims, not the gunmen nor the date before them.
+    ("On 12 March 2021 unidentified gunmen shot and killed a local commander in Daraa, "
+     "Syria.", 1),
+    ("On 21 February 2020 6 shepherds were killed near Raqqa, Syria, by unknown gunmen.", 6),
+    ("A teacher was shot dead in Daraa, Syria, on Friday.", 1),
+    ("Gunmen opened fire on a patrol near Raqqa, Syria, killing 2 soldiers.", 2),
+    ("The clashes left 3 Islamist faction fighters dead in Idlib, Syria.", 3),
+    ("Airstrikes killed between 2-3 civilians in Idlib, Syria, on Friday.", 2),
+    ("Airstrikes on Idlib, Syria, killed an unknown number of people on Friday.", 0),
+])
+def test_fatalities_count_the_dead_only(extractor, text, killed):
+    assert _deaths(extractor, text) == killed
+
+
+@pytest.mark.parametrize("text", [
+    "Clashes near Idlib, Syria, left 7 people dead on Friday.",
+    "A brawl broke out in Idlib, Syria, between fighters and displaced civilians from "
+    "Damascus on Friday.",
+])
+def test_people_described_as_displaced_or_left_dead_are_not_a_displacement(extractor, text):
+    assert not events(extractor, text, "displacement")
+
+
+@pytest.mark.parametrize(("text", "displaced"), [
+    ("About 12,000 displaced people arrived in Idlib, Syria, on Friday.", 12_000),
+    ("The fighting left 5,000 people homeless in Idlib, Syria.", 5_000),
+    ("Thousands of families left Saraqib in Idlib, Syria, on Friday.", None),
+])
+def test_displacements_with_and_without_a_count(extractor, text, displaced):
+    found = events(extractor, text, "displacement")
+    assert found and found[0].displaced == displaced

@@ -18,6 +18,9 @@ PUB = dt.date(2020, 2, 6)  # a Thursday
     ("about 170 thousand", 170_000), ("1.8 thousand", 1_800), ("1,800", 1_800),
     ("1.7 million", 1_700_000), ("two hundred", 200), ("twenty-one", 21), ("16", 16),
     ("more than 300", 300), ("soldiers", None),
+    # A range counts its lower bound, as ACLED codes it; a compound number is one number.
+    ("2-3", 2), ("10 - 15", 10), ("two to three", 2), ("twenty-five", 25),
+    ("one hundred and twenty-five", 125),
 ])
 def test_numbers(text, value):
     assert parse_number(text) == value

@@ -18,6 +18,10 @@ def gainers(event):
     return [a.name for a in event.actors if a.role == "gains_control"]
 
 
+def roles(event):
+    return {(a.name, a.role) for a in event.actors}
+
+
 def test_active_voice_capture(extractor):
     found = events(extractor, "On 3 February 2020, regime forces captured the town of Saraqib "
                               "in Idlib after heavy fighting with rebel factions.")
@@ -92,10 +96,8 @@ def test_supporters_and_operations(extractor):
             "Peace Spring captured Tall Abyad from Kurdish-led forces.")
     found = events(extractor, text)
     assert found
-    roles = {(a.name, a.role) for a in found[0].actors}
-    assert ("Operation Peace Spring", "gains_control") in roles
-    assert ("Syrian National Army", "supporter") in roles
-    assert ("Syrian Democratic Forces", "loses_control") in roles
+    assert {("Operation Peace Spring", "gains_control"), ("Syrian National Army", "supporter"),
+            ("Syrian Democratic Forces", "loses_control")} <= roles(found[0])
 
 
 def test_backed_by_country(extractor):
@@ -165,10 +167,10 @@ def test_subject_after_an_introductory_clause(extractor):
             "captured the town of Popasna on Friday.")
     found = events(extractor, text)
     assert found
-    roles = {(a.name, a.role) for a in found[0].actors}
-    assert ("Novorossiya armed forces", "gains_control") in roles
-    assert ("Russian armed forces", "supporter") in roles
-    assert ("Ukrainian armed forces", "gains_control") not in roles
+    found_roles = roles(found[0])
+    assert ("Novorossiya armed forces", "gains_control") in found_roles
+    assert ("Russian armed forces", "supporter") in found_roles
+    assert ("Ukrainian armed forces", "gains_control") not in found_roles
     assert found[0].place.country_code == "UA"
 
 
@@ -255,9 +257,8 @@ def test_the_other_side_of_the_clash_told_just_before_gains(extractor):
             "the district was liberated from the Houthis.")
     found = events(extractor, text)
     assert found
-    roles = {(a.name, a.role) for a in found[0].actors}
-    assert roles == {("Houthi forces", "loses_control"),
-                     ("Yemeni government forces", "gains_control")}
+    assert roles(found[0]) == {("Houthi forces", "loses_control"),
+                               ("Yemeni government forces", "gains_control")}
 
 
 def _deaths(extractor, text):

@@ -383,6 +383,12 @@ def control_triggers(sent: Span, is_place, known: Collection[str] = ()) -> list[
 _UNDERGONE = {"die", "flee", "perish", "escape", "leave", "evacuate"}
 # People named by what they do: "commander", "servant", "journalist", "guardsman".
 _AGENT_SUFFIX = re.compile(r"(?:er|or|ist|ant|ent|man|ian|ee|ive|ier)$")
+# People named otherwise: "a teenager", "a shepherd".
+_PERSON_WORDS = {"girl", "boy", "youth", "teenager", "baby", "infant", "mother", "father",
+                 "son", "daughter", "brother", "sister", "wife", "husband", "body", "elder",
+                 "chief", "official", "guard", "journalist", "doctor", "nurse", "student",
+                 "pupil", "shepherd", "merchant", "individual", "person", "militant",
+                 "sheikh", "imam", "priest", "judge", "activist", "cleric"}
 _NOT_PEOPLE = {"number", "unknown", "other", "center", "centre", "quarter", "border",
                "corner", "water", "shelter", "tower", "river", "order", "sector", "event",
                "incident", "element", "department", "government", "settlement", "tent"}
@@ -440,13 +446,6 @@ def _one_person(noun: Token) -> bool:
         lemma not in _NOT_PEOPLE and bool(_AGENT_SUFFIX.search(lemma)))
 
 
-_PERSON_WORDS = {"girl", "boy", "youth", "teenager", "baby", "infant", "mother", "father",
-                 "son", "daughter", "brother", "sister", "wife", "husband", "body", "elder",
-                 "chief", "official", "guard", "journalist", "doctor", "nurse", "student",
-                 "pupil", "shepherd", "merchant", "civil servant", "individual", "person",
-                 "militant", "sheikh", "imam", "priest", "judge", "activist", "cleric"}
-
-
 def _counts_deaths(tok: Token) -> bool:
     return tok.lemma_.lower() in DEATH or tok.lower_ in DEATH
 
@@ -476,8 +475,10 @@ def other_triggers(sent: Span) -> list[Trigger]:
                     _number_of(tok) is None:
                 continue
             # "left 7 people dead": a toll, not people leaving.
-            if lemma == "leave" and any(t.lemma_.lower() in KILL or t.lower_ in KILL
-                                        for t in tok.subtree if t.i > tok.i):
+            if lemma == "leave" and any(
+                    t.lemma_.lower() in KILL or t.lower_ in KILL
+                    for c in _children(tok, "dobj", "oprd", "xcomp", "ccomp", "acomp")
+                    for t in (c, *c.children)):
                 continue
             subj = subject_of(tok) + _children(tok, "nsubjpass", "dobj")
             # People leave, not convoys; "thousands of families" are people too.

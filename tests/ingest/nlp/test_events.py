@@ -298,6 +298,8 @@ def test_people_described_as_displaced_or_left_dead_are_not_a_displacement(extra
     ("About 12,000 displaced people arrived in Idlib, Syria, on Friday.", 12_000),
     ("The fighting left 5,000 people homeless in Idlib, Syria.", 5_000),
     ("Thousands of families left Saraqib in Idlib, Syria, on Friday.", None),
+    ("Thousands of civilians left Saraqib in Idlib, Syria, after airstrikes killed 5 "
+     "people.", None),
 ])
 def test_displacements_with_and_without_a_count(extractor, text, displaced):
     found = events(extractor, text, "displacement")

@@ -28,6 +28,14 @@ ENTER = {"enter", "advance", "push", "move", "sweep", "roll", "march"}
 FALL = {"fall"}
 WITHDRAW = {"withdraw", "retreat", "pull", "flee", "evacuate", "abandon"}
 HAND = {"hand", "cede", "surrender", "transfer"}
+# Verbs that put the other side out of a place: "drove X out of P", "expelled X from P".
+EXPEL = {"expel", "drive", "push", "oust", "dislodge", "evict", "kick", "chase", "force",
+         "rout", "flush", "eject"}
+# Whom driving out of a place makes it change hands: armed men or a named group, not
+# "protesters" or "hundreds of families".
+ARMED_NOUNS = {"force", "fighter", "militant", "rebel", "troop", "soldier", "militia",
+               "militiaman", "insurgent", "jihadist", "army", "gunman", "unit", "group",
+               "faction", "combatant", "element", "member"}
 # Heads under which an act did not (yet) happen.
 BLOCKERS = {"attempt", "try", "aim", "plan", "seek", "intend", "threaten", "vow", "prepare",
             "hope", "want", "fail", "prevent", "stop", "block", "repel", "repulse", "thwart",
@@ -261,7 +269,8 @@ def _number_of(noun: Token) -> int | None:
 
 _IRREGULAR = {"take": ("took", "taken"), "retake": ("retook", "retaken"),
               "overtake": ("overtook", "overtaken"), "overrun": ("overran",),
-              "withdraw": ("withdrew", "withdrawn"), "flee": ("fled",)}
+              "withdraw": ("withdrew", "withdrawn"), "flee": ("fled",),
+              "expel": ("expelled", "expelling"), "drive": ("drove", "driven")}
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -285,12 +294,18 @@ def _one_edit(word: str) -> set[str]:
 
 
 @cache
+def control_verb_forms() -> dict[str, str]:
+    """Written forms of the control verbs -> the verb ("expelled" -> "expel")."""
+    return {form: lemma for lemma in CAPTURE | CONTROL_OBJECT | WITHDRAW | EXPEL
+            if "-" not in lemma for form in _forms(lemma)}
+
+
+@cache
 def misspelt_control_verbs() -> dict[str, str]:
     """Misspelt forms of the control verbs ("siezed", "regianed", "captued") -> the verb.
 
     Only forms of six letters or more, and a slip two verbs could come from is left out."""
-    forms = {form: lemma for lemma in CAPTURE | CONTROL_OBJECT | WITHDRAW
-             if "-" not in lemma for form in _forms(lemma)}
+    forms = control_verb_forms()
     found: dict[str, str | None] = {}
     for form, lemma in forms.items():
         if len(form) < 6:
@@ -302,11 +317,24 @@ def misspelt_control_verbs() -> dict[str, str]:
 
 def verb_lemma(tok: Token, known: Collection[str] = ()) -> str:
     """``tok``'s lemma; a verb whose lemma is no known word (``known``: the lemmatizer's
-    word list) and whose spelling is one slip from a control verb's is read as that verb."""
+    word list) is read as the control verb it is a form of ("expelled", which the
+    lemmatizer leaves as it is) or one slip from ("siezed")."""
     lemma = tok.lemma_.lower()
+    if tok.pos_ == "VERB" and lemma == tok.lower_ and tok.lower_ in control_verb_forms():
+        return control_verb_forms()[tok.lower_]
     if known and tok.pos_ == "VERB" and lemma not in known:
         return misspelt_control_verbs().get(tok.lower_, lemma)
     return lemma
+
+
+def _expelled_from(tok: Token, expelled: list[Token]) -> list[Token]:
+    """The place a verb of EXPEL puts ``expelled`` out of: "drove X out of P", "expelled X
+    from P" (the "from" may hang off X), "pushed them out of P" parsed flat."""
+    out = _pobj(tok, "from") + [p for x in expelled for p in _pobj(x, "from")]
+    for part in tok.children:
+        if part.lower_ == "out" and part.dep_ in ("prep", "prt", "advmod"):
+            out += _pobj(part, "of") or _pobj(tok, "of")
+    return out
 
 
 def control_triggers(sent: Span, is_place, known: Collection[str] = ()) -> list[Trigger]:
@@ -315,12 +343,16 @@ def control_triggers(sent: Span, is_place, known: Collection[str] = ()) -> list[
     out: list[Trigger] = []
     for tok in sent:
         lemma = verb_lemma(tok, known)
-        if tok.pos_ not in ("VERB", "AUX") and not (tok.pos_ == "NOUN" and lemma == "control"):
+        # "P was overrun by X", the participle tagged a noun: passive all the same.
+        mistagged = tok.pos_ in ("NOUN", "ADJ") and tok.dep_ in ("attr", "acomp") and any(
+            c.dep_ == "agent" for c in tok.children)
+        if tok.pos_ not in ("VERB", "AUX") and not mistagged and not (
+                tok.pos_ == "NOUN" and lemma == "control"):
             continue
         trig = None
         prt = {c.lower_ for c in tok.children if c.dep_ == "prt"}
         dobj = _with_conj(_children(tok, "dobj"))
-        passive = is_passive(tok)
+        passive = is_passive(tok) or mistagged
         ctrl = [d for d in dobj if d.lemma_.lower() in ("control", "hold", "grip")]
         if lemma in CONTROL_OBJECT and ctrl:
             target = _pobj(ctrl[0], "of", "over", "on", "in") or _pobj(tok, "of", "over", "in")
@@ -336,7 +368,9 @@ def control_triggers(sent: Span, is_place, known: Collection[str] = ()) -> list[
         elif lemma in CAPTURE and lemma != "take" or (lemma == "take" and dobj and any(
                 is_place(d) or d.lemma_.lower() in PLACE_NOUNS for d in dobj)):
             if passive:
-                target = _children(tok, "nsubjpass") or ([tok.head] if tok.dep_ == "acl" else [])
+                target = _children(tok, "nsubjpass") or ([tok.head] if tok.dep_ == "acl" else
+                                                         _children(tok.head, "nsubj")
+                                                         if mistagged else [])
                 gainer = _pobj(tok, "by")
                 loser = _pobj(tok, "from")
                 trig = Trigger("control_change", tok, target, gainer, loser,
@@ -351,6 +385,15 @@ def control_triggers(sent: Span, is_place, known: Collection[str] = ()) -> list[
         elif lemma in ENTER and (lemma == "enter" and dobj or _pobj(tok, "into")):
             target = dobj if lemma == "enter" else _pobj(tok, "into")
             trig = Trigger("control_change", tok, target, subject_of(tok), confidence=0.6)
+        elif lemma in EXPEL and tok.pos_ == "VERB" and (
+                _expelled_from(tok, _children(tok, "nsubjpass") if passive else dobj)):
+            expelled = _children(tok, "nsubjpass") if passive else dobj
+            out_of = _expelled_from(tok, expelled)
+            if any(t.pos_ == "PROPN" or t.lemma_.lower() in ARMED_NOUNS for t in expelled) \
+                    and any(is_place(p) or p.lemma_.lower() in PLACE_NOUNS for p in out_of):
+                gainer = _pobj(tok, "by") if passive else subject_of(tok)
+                trig = Trigger("control_change", tok, out_of, gainer, loser=expelled,
+                               gainer_is_opponent=not gainer, confidence=0.75)
         elif lemma in FALL and (_pobj(tok, "to", "into", "under")):
             gainer = _pobj(tok, "to")
             for p in _pobj(tok, "into", "under"):

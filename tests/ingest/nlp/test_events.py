@@ -304,3 +304,33 @@ def test_people_described_as_displaced_or_left_dead_are_not_a_displacement(extra
 def test_displacements_with_and_without_a_count(extractor, text, displaced):
     found = events(extractor, text, "displacement")
     assert found and found[0].displaced == displaced
+
+
+@pytest.mark.parametrize("text", [
+    "Government forces drove Houthi fighters out of the town of Harib in Marib on Friday.",
+    "Government forces expelled Houthi fighters from Harib in Marib, Yemen, on Friday.",
+    "Government forces ousted the Houthis from Harib in Marib, Yemen, on Friday.",
+    "Houthi fighters were expelled from Harib in Marib, Yemen, by government forces on "
+    "Friday.",
+])
+def test_driving_the_other_side_out_is_a_control_change(extractor, text):
+    found = events(extractor, text)
+    assert found and found[0].place.name == "Ḩarīb"
+    assert roles(found[0]) == {("Yemeni government forces", "gains_control"),
+                               ("Houthi forces", "loses_control")}
+
+
+@pytest.mark.parametrize("text", [
+    # Civilians driven from their homes, protesters from a square: nobody took the place.
+    "Houthi forces drove hundreds of families from their homes in Harib, Yemen, on Friday.",
+    "Police expelled protesters from the square in Harib, Yemen, on Friday.",
+    "Government forces tried to drive Houthi fighters out of Harib in Marib, Yemen, on "
+    "Friday.",
+])
+def test_driving_out_that_is_not_a_control_change(extractor, text):
+    assert not events(extractor, text)
+
+
+def test_a_passive_participle_tagged_as_a_noun_still_names_the_gainer(extractor):
+    found = events(extractor, "Harib in Marib, Yemen, was overrun by Houthi forces on Friday.")
+    assert found and gainers(found[0]) == ["Houthi forces"]

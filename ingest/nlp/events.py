@@ -42,6 +42,7 @@ BLOCKERS = {"attempt", "try", "aim", "plan", "seek", "intend", "threaten", "vow"
             "foil", "deny", "bid", "effort", "push", "attack", "offensive", "advance",
             "mobilize", "mobilise", "reinforce", "resist", "warn", "order", "expect", "need",
             "propose", "demand", "call", "urge", "struggle", "strive", "able"}
+DENIAL = {"deny", "refute", "dismiss", "reject", "rebut", "disprove"}
 ALLOWING = {"manage", "succeed", "claim", "report", "say", "appear", "seem", "announce"}
 MODALS = {"will", "would", "could", "might", "may", "should", "must", "can", "shall", "'ll"}
 BRIEF = {"briefly", "temporarily", "momentarily", "almost", "nearly", "partially"}
@@ -118,12 +119,19 @@ def _with_conj(tokens: list[Token]) -> list[Token]:
     return out
 
 
+_PRONOUNS = {"it", "they", "he", "she", "we"}
+
+
 def subject_of(tok: Token) -> list[Token]:
     """The subject of a verb, inherited from the verb it is coordinated with or
     controlled by ("forces advanced and took", "claimed to have taken")."""
     seen = 0
     while tok is not None and seen < 6:
         subj = _children(tok, "nsubj", "csubj")
+        if subj and all(s.lower_ in _PRONOUNS for s in subj) and tok.dep_ == "ccomp" and \
+                tok.head is not tok and subject_of(tok.head):
+            # "Al Shabaab claimed that it had captured X": "it" is the one who claims.
+            return subject_of(tok.head)
         if subj:
             return _with_conj(subj)
         if tok.dep_ in ("conj", "xcomp", "advcl") and tok.head is not tok:
@@ -186,6 +194,9 @@ def blocked(tok: Token) -> str | None:
                 return "undone"
             return _undone(tok)
         if lemma in ALLOWING or (perfect and lemma in ("claim",)):
+            # "denied reports that it had captured X": what is reported is denied.
+            if any(a.lemma_.lower() in DENIAL for a in (head, *head.ancestors)):
+                return "denied"
             return None
         if lemma in BLOCKERS and node.dep_ in ("xcomp", "ccomp", "acl", "advcl", "pcomp", "pobj",
                                                "prep", "relcl", "dobj", "nsubj"):

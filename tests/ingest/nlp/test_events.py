@@ -334,3 +334,21 @@ def test_driving_out_that_is_not_a_control_change(extractor, text):
 def test_a_passive_participle_tagged_as_a_noun_still_names_the_gainer(extractor):
     found = events(extractor, "Harib in Marib, Yemen, was overrun by Houthi forces on Friday.")
     assert found and gainers(found[0]) == ["Houthi forces"]
+
+
+@pytest.mark.parametrize("text", [
+    "On 3 March 2021, Al Shabaab denied reports that it had captured Jowhar, Somalia.",
+    "On 3 March 2021, officials dismissed claims that Al Shabaab had seized Jowhar, Somalia.",
+    "On 3 March 2021, Al Shabaab denied capturing Jowhar, Somalia.",
+])
+def test_a_denied_capture_is_not_a_control_change(extractor, text):
+    assert not events(extractor, text)
+
+
+@pytest.mark.parametrize("text", [
+    "On 3 March 2021, Al Shabaab claimed that it had captured Jowhar, Somalia.",
+    "On 3 March 2021, Al Shabaab said they seized Jowhar, Somalia, after heavy fighting.",
+])
+def test_it_in_a_claim_is_the_claimant(extractor, text):
+    found = events(extractor, text)
+    assert found and gainers(found[0]) == ["Al Shabaab"]

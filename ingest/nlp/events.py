@@ -405,6 +405,20 @@ def control_triggers(sent: Span, is_place, known: Collection[str] = ()) -> list[
                 gainer = _pobj(tok, "by") if passive else subject_of(tok)
                 trig = Trigger("control_change", tok, out_of, gainer, loser=expelled,
                                gainer_is_opponent=not gainer, confidence=0.75)
+        elif lemma in ("be", "control") and any(c.dep_ == "advmod" and c.lower_ == "now"
+                                                for c in tok.children):
+            # "now" tells a change: "X is now in control of P", "P is now under the control
+            # of X" / "under X control", "X now controls P"; not "remained in control".
+            in_ctrl = [p for p in _pobj(tok, "in") if p.lemma_.lower() == "control"]
+            under = [p for p in _pobj(tok, "under") if p.lemma_.lower() == "control"]
+            if lemma == "control" and dobj:
+                trig = Trigger("control_change", tok, dobj, subject_of(tok), confidence=0.6)
+            elif in_ctrl and _pobj(in_ctrl[0], "of"):
+                trig = Trigger("control_change", tok, _pobj(in_ctrl[0], "of"), subject_of(tok),
+                               confidence=0.6)
+            elif under and subject_of(tok):
+                trig = Trigger("control_change", tok, subject_of(tok),
+                               _pobj(under[0], "of") or under, confidence=0.6)
         elif lemma in FALL and (_pobj(tok, "to", "into", "under")):
             gainer = _pobj(tok, "to")
             for p in _pobj(tok, "into", "under"):

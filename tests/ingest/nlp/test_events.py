@@ -352,3 +352,24 @@ def test_a_denied_capture_is_not_a_control_change(extractor, text):
 def test_it_in_a_claim_is_the_claimant(extractor, text):
     found = events(extractor, text)
     assert found and gainers(found[0]) == ["Al Shabaab"]
+
+
+@pytest.mark.parametrize("text", [
+    "SNA forces are now in full control of Jowhar, Somalia, after Al Shabaab fled.",
+    "The town of Jowhar, Somalia, is now under SNA control.",
+    "The town of Jowhar, Somalia, is now under the control of SNA forces.",
+    "SNA forces now control the town of Jowhar, Somalia, officials said on Friday.",
+])
+def test_now_in_control_tells_a_change(extractor, text):
+    found = events(extractor, text)
+    assert found and gainers(found[0]) == ["Somali government forces"]
+    assert found[0].place.name == "Jawhar"
+
+
+@pytest.mark.parametrize("text", [
+    "SNA forces remained in control of Jowhar, Somalia, on Friday.",
+    "The town of Jowhar, Somalia, has been under SNA control since 2015.",
+    "SNA forces control the town of Jowhar, Somalia.",
+])
+def test_holding_control_is_not_a_change(extractor, text):
+    assert not events(extractor, text)

@@ -2,7 +2,8 @@
 
 Explicit dates ("6 February 2020", "September 17, 2018", "May 4-5, 2017" -> the first
 day) are read by regular expressions, which are exact and fast; relative ones ("on
-Thursday", "yesterday", "over the past 24 hours", "last week" with week precision) are
+Thursday", "yesterday", "two days ago", "over the past 24 hours", "over the weekend",
+"last week" and "earlier this week" with week precision, "last month" with month's) are
 resolved against the publication date; dateparser reads what is left of a spaCy DATE entity.
 """
 
@@ -42,6 +43,29 @@ def _last_weekend(published: dt.date) -> dt.date:
     return published - dt.timedelta(days=back + 7 if back < 2 else back)
 
 
+def _recent_weekend(published: dt.date) -> dt.date:
+    """The Saturday of the latest weekend up to ``published`` ("over the weekend")."""
+    return published - dt.timedelta(days=(published.weekday() - 5) % 7)
+
+
+def _this_week(published: dt.date) -> dt.date:
+    """The middle of the week's days up to ``published`` ("earlier this week")."""
+    return published - dt.timedelta(days=published.weekday() - published.weekday() // 2)
+
+
+def _last_month(published: dt.date) -> dt.date:
+    return (published.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
+_COUNTS = {"one": 1, "a": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+           "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+
+
+def _days_ago(match: re.Match, published: dt.date) -> dt.date:
+    n = match["n"].lower()
+    return published - dt.timedelta(days=int(n) if n.isdigit() else _COUNTS[n])
+
+
 # Relative expressions: (pattern, the day they stand for, precision). A week is dated by
 # its middle day: "last week" (the calendar week before) by its Thursday, "the past week"
 # (the seven days before) by the fourth.
@@ -60,7 +84,16 @@ _RELATIVE = [
      lambda p: p - dt.timedelta(days=p.weekday() + 4), "week"),
     (re.compile(r"\b(?:the\s+)?(?:past|last)\s+(?:week|seven\s+days|7\s+days)\b", re.I),
      lambda p: p - dt.timedelta(days=4), "week"),
+    (re.compile(r"\b(?:over|during|at|on)\s+the\s+weekend\b|\bthis\s+weekend\b", re.I),
+     _recent_weekend, "day"),
+    (re.compile(r"\b(?:earlier\s+)?this\s+week\b", re.I), _this_week, "week"),
+    (re.compile(r"\blast\s+month\b", re.I), _last_month, "month"),
+    (re.compile(r"\b(?:earlier\s+)?this\s+month\b", re.I), lambda p: p.replace(day=1),
+     "month"),
 ]
+# "two days ago", "3 days ago".
+_DAYS_AGO = re.compile(r"\b(?P<n>\d{1,2}|one|a|two|three|four|five|six|seven|eight|nine|ten)"
+                       r"\s+days?\s+ago\b", re.I)
 _FOLLOWING = re.compile(r"\b(?:the\s+)?(?:following|next)\s+day\b", re.I)
 _PAST_DAY = re.compile(r"\b(?:past|last)\s+(?:24|twenty[- ]four)\s+hours\b|\byesterday\b", re.I)
 _REPORTED = re.compile(r"\breported\s+(?:on\s+)?$", re.I)
@@ -133,6 +166,11 @@ def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]
                     found.append(DateMention(m.start(), m.end(), when(published), precision,
                                              True))
                     taken.append((m.start(), m.end()))
+        for m in _DAYS_AGO.finditer(text):
+            if free(m.start(), m.end()):
+                found.append(DateMention(m.start(), m.end(), _days_ago(m, published), "day",
+                                         True))
+                taken.append((m.start(), m.end()))
     found.sort(key=lambda d: d.start)
     return found
 

@@ -41,6 +41,12 @@ def test_numbers(text, value):
     ("Rebels seized the town last week.", "2020-01-30", "week"),
     ("Over the past week regime forces advanced on the town.", "2020-02-02", "week"),
     ("The base was shelled last weekend.", "2020-02-01", "day"),
+    ("Rebels took the village two days ago.", "2020-02-04", "day"),
+    ("The base was shelled over the weekend.", "2020-02-01", "day"),
+    # Monday to Thursday so far: the middle of them, week precision.
+    ("Rebels seized the town earlier this week.", "2020-02-04", "week"),
+    ("Rebels seized the town late last month.", "2020-01-01", "month"),
+    ("Rebels seized the town earlier this month.", "2020-02-01", "month"),
 ])
 def test_sentence_dates(text, iso, precision):
     found = sentence_date(text, PUB)

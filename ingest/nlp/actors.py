@@ -4,8 +4,9 @@ Registry names are matched by spaCy PhraseMatchers (acronyms such as "SAA" or "I
 sensitively, everything else case-insensitively). A generic rule maps "<demonym or
 country> forces/army/troops/warplanes..." to that country's state forces, taken from the
 registry when it has them, otherwise made up in ACLED's naming ("Military Forces of X").
-Communal militias are named the way ACLED names them ("Hawadle Clan Militia (Somalia)",
-"Murle Ethnic Militia (South Sudan)"), with the country the story is about. Armed groups
+Communal militias and unnamed gunmen are named the way ACLED names them ("Hawadle Clan
+Militia (Somalia)", "Murle Ethnic Militia (South Sudan)", "Unidentified Armed Group
+(Syria)"), with the country the story is about. Armed groups
 the registry does not know are kept as candidates for editors.
 """
 
@@ -64,6 +65,11 @@ _CLAN_OF = re.compile(
 _GROUP_MILITIA = re.compile(
     rf"(?P<names>{_GROUP_NAME}(?:\s*(?:,|and)\s*{_GROUP_NAME})*)\s+"
     rf"(?P<sub>(?i:sub)[-\s]?)?(?P<kind>(?i:clan|ethnic|tribal|communal))\s+{_ARMED_MEN}\b")
+# Armed men nobody names: ACLED's "Unidentified Armed Group (Country)".
+_UNIDENTIFIED = re.compile(
+    r"\b(?:unidentified|unknown|unnamed|anonymous)\s+(?:armed\s+)?(?:gunmen|gunman|"
+    r"assailants?|attackers?|armed\s+(?:men|group|groups|individuals)|militants?|"
+    r"fighters|perpetrators)\b", re.I)
 _GROUP_SPLIT = re.compile(r"\s*(?:,|\band\b)\s*")
 # Words before a group's name that are not part of it.
 _NOT_A_NAME = STOP_WORDS | {"yesterday", "today", "monday", "tuesday", "wednesday",
@@ -230,6 +236,13 @@ class ActorIndex:
                 spans.append(span)
                 pending[(span.start, span.end)] = "communal"
                 labels[(span.start, span.end)] = (name, None, "militia", "", True)
+        for m in _UNIDENTIFIED.finditer(doc.text):
+            span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+            if span is not None and (span.start, span.end) not in labels:
+                spans.append(span)
+                pending[(span.start, span.end)] = "communal"
+                labels[(span.start, span.end)] = ("Unidentified Armed Group", None, "rebel_group",
+                                                  "", True)
         spans = filter_spans(spans)
         taken = {i for span in spans for i in range(span.start, span.end)}
         for ent in doc.ents:
@@ -266,7 +279,8 @@ class ActorIndex:
     def complete(self, hits: list[ActorHit], country_code: str | None) -> list[ActorHit]:
         """``hits`` with what the story's country completes filled in: the generic state
         forces become that country's (dropped when the story has no country), a communal
-        militia gets the country in its name, as ACLED names it."""
+        militia or an unidentified armed group gets the country in its name, as ACLED
+        names it."""
         country = COUNTRIES.get(country_code) if country_code else None
         out = []
         for hit in hits:

@@ -72,11 +72,16 @@ SHELL = {"shell", "shelling", "artillery", "mortar", "rocket", "missile", "bomba
 BATTLE = {"clash", "fight", "fighting", "battle", "attack", "ambush", "engage", "confrontation",
           "skirmish", "offensive", "assault", "gunfire", "firefight", "infiltration", "storm",
           "raid", "shoot", "combat"}
+# What flies, and what it does to a place when it is the subject: an air strike.
+AIRCRAFT = {"warplane", "jet", "aircraft", "helicopter", "drone", "plane", "bomber",
+            "gunship", "fighter-bomber"}
+AIRCRAFT_VERBS = {"pound", "hit", "strike", "target", "attack", "raid", "shell", "bomb",
+                  "bombard", "fire", "blast"}
 KILL = {"kill", "die", "dead", "wound", "injure", "death", "fatality", "casualty", "slay",
-        "massacre", "killing", "execute"}
+        "massacre", "killing", "execute", "assassinate", "murder", "behead"}
 # Of the casualty words, those that count the dead: the wounded are not fatalities.
 DEATH = {"kill", "die", "dead", "death", "fatality", "slay", "massacre", "killing", "execute",
-         "killed"}
+         "killed", "assassinate", "murder", "behead"}
 DISPLACE = {"flee", "displace", "leave", "evacuate", "displacement", "exodus", "uproot",
             "escape"}
 # Detentions and abductions by armed groups ("gunmen detained two men in Afrin").
@@ -530,8 +535,10 @@ def other_triggers(sent: Span) -> list[Trigger]:
             kind = "siege"
         elif low in ("airstrike", "airstrikes") or (lemma in ("strike", "raid") and any(
                 c.lower_ in ("air", "drone", "aerial") for c in tok.children)) or \
-                lemma in ("bomb", "bombard", "bombing") or low == "warplanes":
-            kind = "air_strike"
+                lemma in ("bomb", "bombard", "bombing") or low == "warplanes" or (
+                    tok.pos_ == "VERB" and lemma in AIRCRAFT_VERBS and any(
+                        s.lemma_.lower() in AIRCRAFT for s in subject_of(tok))):
+            kind = "air_strike"  # ... or "Russian jets pounded X", "drones struck Y"
         elif lemma in SHELL or low.startswith("shell"):
             kind = "shelling"
         elif lemma in KILL or low in ("killed", "killing", "wounded", "injured", "dead"):
@@ -570,7 +577,9 @@ def other_triggers(sent: Span) -> list[Trigger]:
             out = [t for t in out if t.type != kind]
         if kind != "casualties" and blocked(tok) in ("negated", "modal", "hypothetical"):
             continue
-        trig = Trigger(kind, tok, [tok], subject_of(tok), confidence=0.7)
+        # Who did it: the subject, or the agent of a passive ("was killed by gunmen").
+        doer = ([] if is_passive(tok) else subject_of(tok)) or _pobj(tok, "by")
+        trig = Trigger(kind, tok, [tok], doer, confidence=0.7)
         if kind in ("casualties", "displacement"):
             nouns = _victims(tok)
             for noun in _with_conj(nouns):

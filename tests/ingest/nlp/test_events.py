@@ -373,3 +373,29 @@ def test_now_in_control_tells_a_change(extractor, text):
 ])
 def test_holding_control_is_not_a_change(extractor, text):
     assert not events(extractor, text)
+
+
+@pytest.mark.parametrize(("text", "initiator"), [
+    ("Russian jets pounded the town of Ariha in Idlib, Syria, on Friday.",
+     "Russian armed forces"),
+    ("Turkish drones struck positions of the SDF near Qamishli, Syria, on Friday.",
+     "Turkish armed forces"),
+])
+def test_aircraft_that_hit_a_place_make_an_air_strike(extractor, text, initiator):
+    found = events(extractor, text, "air_strike")
+    assert found and ("initiator" == next(a.role for a in found[0].actors
+                                          if a.name == initiator))
+
+
+@pytest.mark.parametrize(("text", "group"), [
+    ("Unidentified gunmen assassinated a local official in Daraa, Syria, on Friday.",
+     "Unidentified Armed Group (Syria)"),
+    # The agent of a passive is who did it.
+    ("A civilian was shot and killed by unknown gunmen in Kabul, Afghanistan, on Friday.",
+     "Unidentified Armed Group (Afghanistan)"),
+])
+def test_unnamed_gunmen_are_acleds_unidentified_armed_group(extractor, text, group):
+    found = events(extractor, text, "casualties")
+    assert found and found[0].fatalities == 1
+    assert (group, "initiator") in roles(found[0])
+    assert next(a for a in found[0].actors if a.name == group).acled == group

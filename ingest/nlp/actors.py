@@ -227,22 +227,20 @@ class ActorIndex:
             span = Span(doc, span.start, end)
             spans.append(span)
             labels.setdefault((span.start, span.end), (name, acled, kind, cc, False))
-        # Communal militias, unless the registry knows the group by its name.
+        # Communal militias and unnamed gunmen, unless the registry knows the group by its
+        # name: named with the story's country once it is known.
         named = {i for i in known if doc[i].text[:1].isupper()}
-        for start, end, name in communal_militias(doc.text):
+        groups = [(start, end, name, "militia") for start, end, name
+                  in communal_militias(doc.text)]
+        groups += [(m.start(), m.end(), "Unidentified Armed Group", "rebel_group")
+                   for m in _UNIDENTIFIED.finditer(doc.text)]
+        for start, end, name, kind in groups:
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is not None and not named.intersection(range(span.start, span.end)) \
                     and (span.start, span.end) not in labels:
                 spans.append(span)
                 pending[(span.start, span.end)] = "communal"
-                labels[(span.start, span.end)] = (name, None, "militia", "", True)
-        for m in _UNIDENTIFIED.finditer(doc.text):
-            span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
-            if span is not None and (span.start, span.end) not in labels:
-                spans.append(span)
-                pending[(span.start, span.end)] = "communal"
-                labels[(span.start, span.end)] = ("Unidentified Armed Group", None, "rebel_group",
-                                                  "", True)
+                labels[(span.start, span.end)] = (name, None, kind, "", True)
         spans = filter_spans(spans)
         taken = {i for span in spans for i in range(span.start, span.end)}
         for ent in doc.ents:

@@ -13,6 +13,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from .numbers import parse_number
+
 MONTHS = {m: i + 1 for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september",
      "october", "november", "december"])}
@@ -57,13 +59,8 @@ def _last_month(published: dt.date) -> dt.date:
     return (published.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
 
 
-_COUNTS = {"one": 1, "a": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-           "seven": 7, "eight": 8, "nine": 9, "ten": 10}
-
-
 def _days_ago(match: re.Match, published: dt.date) -> dt.date:
-    n = match["n"].lower()
-    return published - dt.timedelta(days=int(n) if n.isdigit() else _COUNTS[n])
+    return published - dt.timedelta(days=parse_number(match["n"]))
 
 
 # Relative expressions: (pattern, the day they stand for, precision). A week is dated by

@@ -15,6 +15,7 @@ from functools import cache
 
 from spacy.tokens import Span, Token
 
+from .dates import MONTHS
 from .numbers import parse_number
 
 # Verbs whose direct object is the place taken.
@@ -80,8 +81,7 @@ AIRCRAFT_VERBS = {"pound", "hit", "strike", "target", "attack", "raid", "shell",
 KILL = {"kill", "die", "dead", "wound", "injure", "death", "fatality", "casualty", "slay",
         "massacre", "killing", "execute", "assassinate", "murder", "behead"}
 # Of the casualty words, those that count the dead: the wounded are not fatalities.
-DEATH = {"kill", "die", "dead", "death", "fatality", "slay", "massacre", "killing", "execute",
-         "killed", "assassinate", "murder", "behead"}
+DEATH = (KILL - {"wound", "injure", "casualty"}) | {"killed"}
 DISPLACE = {"flee", "displace", "leave", "evacuate", "displacement", "exodus", "uproot",
             "escape"}
 # Detentions and abductions by armed groups ("gunmen detained two men in Afrin").
@@ -249,15 +249,10 @@ def _is_people(tok: Token) -> bool:
     return tok.lemma_.lower() in PEOPLE and tok.ent_type_ not in ("GPE", "LOC", "FAC")
 
 
-_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun",
-           "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
-
-
 def _in_date(t: Token) -> bool:
     """Whether ``t`` is part of a written date: a month, or a number beside one."""
     def month(i: int) -> bool:
-        return 0 <= i < len(t.doc) and t.doc[i].lower_.rstrip(".") in _MONTHS
+        return 0 <= i < len(t.doc) and t.doc[i].lower_.rstrip(".") in MONTHS
 
     return month(t.i) or (t.like_num and (month(t.i - 1) or month(t.i + 1)))
 
@@ -336,8 +331,9 @@ def verb_lemma(tok: Token, known: Collection[str] = ()) -> str:
     word list) is read as the control verb it is a form of ("expelled", which the
     lemmatizer leaves as it is) or one slip from ("siezed")."""
     lemma = tok.lemma_.lower()
-    if tok.pos_ == "VERB" and lemma == tok.lower_ and tok.lower_ in control_verb_forms():
-        return control_verb_forms()[tok.lower_]
+    forms = control_verb_forms()
+    if tok.pos_ == "VERB" and lemma == tok.lower_ and lemma in forms:
+        return forms[lemma]
     if known and tok.pos_ == "VERB" and lemma not in known:
         return misspelt_control_verbs().get(tok.lower_, lemma)
     return lemma
@@ -401,8 +397,7 @@ def control_triggers(sent: Span, is_place, known: Collection[str] = ()) -> list[
         elif lemma in ENTER and (lemma == "enter" and dobj or _pobj(tok, "into")):
             target = dobj if lemma == "enter" else _pobj(tok, "into")
             trig = Trigger("control_change", tok, target, subject_of(tok), confidence=0.6)
-        elif lemma in EXPEL and tok.pos_ == "VERB" and (
-                _expelled_from(tok, _children(tok, "nsubjpass") if passive else dobj)):
+        elif lemma in EXPEL and tok.pos_ == "VERB":
             expelled = _children(tok, "nsubjpass") if passive else dobj
             out_of = _expelled_from(tok, expelled)
             if any(t.pos_ == "PROPN" or t.lemma_.lower() in ARMED_NOUNS for t in expelled) \

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from .typology import EVENT_TYPES, SUB_EVENT_TYPE, event_type_of
+
 
 @dataclass(frozen=True, slots=True)
 class GazetteerEntry:
@@ -132,6 +134,34 @@ class ExtractedEvent:
     end_date: str | None = None
     accords: list[tuple[str, str]] = field(default_factory=list)  # (accord name, relation)
     summary: str = ""
+    # ACLED's coding (ingest.nlp.typology): sub-type slug; its event type follows from it.
+    sub_event_type: str = ""
+    injured: int | None = None
+    # Told in passing, more than 30 days before publication: kept, not news, off the map.
+    background: bool = False
+    # The same incident told again (title, lead, body): every sentence that reports it.
+    more_evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def event_type(self) -> str:
+        """ACLED's event type slug ("" when the sub-type is not set)."""
+        return event_type_of(self.sub_event_type) if self.sub_event_type else ""
+
+
+@dataclass(slots=True)
+class Figure:
+    """A cumulative total over a period ("170,000 have fled since November"): not an event.
+
+    Shown on place and article pages and in the API, never on the event map or the control log.
+    """
+
+    kind: str  # ingest.nlp.typology.FIGURE_KINDS: killed, injured, displaced, other
+    count: int
+    evidence: Evidence  # the sentence; start/end are its offsets in the document text
+    period_start: str | None = None  # ISO date
+    period_end: str | None = None  # ISO date (the publication date when the text says "since")
+    place: EventPlace | None = None
+    actors: list[EventActorRef] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -142,6 +172,7 @@ class DocumentResult:
     actors: list[ActorMention] = field(default_factory=list)
     accords: list[AccordMention] = field(default_factory=list)
     events: list[ExtractedEvent] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
     version: str = ""
 
     def to_dict(self) -> dict:
@@ -168,7 +199,26 @@ class DocumentResult:
                     "displaced": e.displaced,
                     "confidence": e.confidence,
                     "evidence": asdict(e.evidence),
+                    # ACLED's labels, as ACLED's CSV writes them.
+                    "event_type": EVENT_TYPES[e.event_type] if e.event_type else None,
+                    "sub_event_type": (SUB_EVENT_TYPE[e.sub_event_type].label
+                                       if e.sub_event_type else None),
+                    "background": e.background,
+                    "injured": e.injured,
+                    "more_evidence": [asdict(x) for x in e.more_evidence],
                 }
                 for e in self.events
+            ],
+            "figures": [
+                {
+                    "kind": f.kind,
+                    "count": f.count,
+                    "period_start": f.period_start,
+                    "period_end": f.period_end,
+                    "place": ({"geonames_id": f.place.geonames_id, "name": f.place.name,
+                               "lat": f.place.lat, "lon": f.place.lon} if f.place else None),
+                    "evidence": asdict(f.evidence),
+                }
+                for f in self.figures
             ],
         }

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "leaflet",
     "events",
     "ingest",
+    "watch",
 ]
 
 MIDDLEWARE = [
@@ -184,7 +185,17 @@ INGEST_MAX_ATTEMPTS = env_int("INGEST_MAX_ATTEMPTS", 3)
 CELERY_BEAT_SCHEDULE = {
     "poll-feeds": {"task": "ingest.tasks.poll_feeds", "schedule": 60.0},
     "requeue-stale": {"task": "ingest.tasks.requeue_stale", "schedule": 120.0},
+    "watch-sweep": {"task": "watch.tasks.sweep", "schedule": 60.0},
 }
+# Watches (watch/): webhooks must be https unless this is off (tests); private and
+# loopback hosts are refused unless listed in FETCH_ALLOWED_PRIVATE_HOSTS, as for articles.
+WATCH_WEBHOOK_HTTPS_ONLY = env_bool("WATCH_WEBHOOK_HTTPS_ONLY", True)
+WATCH_WEBHOOK_TIMEOUT_SECONDS = env_int("WATCH_WEBHOOK_TIMEOUT_SECONDS", 10)
+WATCH_RETRY_BACKOFF_SECONDS = env_int("WATCH_RETRY_BACKOFF_SECONDS", 30)
+WATCH_MAX_ATTEMPTS = env_int("WATCH_MAX_ATTEMPTS", 8)
+# A delivery claimed longer ago than this is taken again (its worker was killed).
+WATCH_STALE_SECONDS = env_int("WATCH_STALE_SECONDS", 120)
+WATCH_EMAIL_EVERY_SECONDS = env_int("WATCH_EMAIL_EVERY_SECONDS", 3600)
 API_ALLOW_ANONYMOUS_READ = env_bool("API_ALLOW_ANONYMOUS_READ", True)
 # Requests per client: by user for signed-in clients, by IP address for anonymous ones.
 API_THROTTLE_RATES = {

@@ -9,12 +9,15 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import models
+from django.dispatch import Signal
 
 from events.choices import RevisionVia
 from events.models import Event, Revision
 
 from .rows import rows_insert
 
+# Sent after a bulk write of revisions (objects changed without a post_save).
+revisions_written = Signal()
 _REVISION_COLUMNS = ("content_type_id", "object_id", "object_repr", "action", "user_id", "via",
                      "pipeline_version", "reason", "before", "after")
 
@@ -106,6 +109,8 @@ def revisions_write(revisions: Sequence[Revision]) -> None:
     """Write unsaved revisions (``revision_build``'s) in one statement."""
     rows_insert(Revision, _REVISION_COLUMNS,
                 [tuple(getattr(r, name) for name in _REVISION_COLUMNS) for r in revisions])
+    # Bulk writes send no post_save: this tells listeners (watch) that objects changed.
+    revisions_written.send(sender=Revision)
 
 
 def revisions_for(instance: models.Model):

@@ -28,7 +28,7 @@ WITH batch AS (
     JOIN events_event e ON e.id = c.object_id
     JOIN events_place p ON p.id = e.place_id
     WHERE c.id > %(lo)s AND c.id <= %(hi)s AND c.kind = 'event'
-          AND (c.action = 'verified' OR (c.action = 'created' AND e.review_status = 'verified'))
+          AND (c.action = 'verified' OR (c.action = 'created' AND c.status = 'verified'))
 ),
 matches AS (
     SELECT w.id AS watch_id, b.change_id FROM batch b

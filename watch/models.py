@@ -43,6 +43,8 @@ class Change(models.Model):
     action = models.CharField(max_length=10, choices=ChangeAction.choices)
     merged_into = models.BigIntegerField(null=True, blank=True,
                                          help_text="The surviving event of a merge.")
+    status = models.CharField(max_length=10, blank=True,
+                              help_text="An event's review status at the commit.")
     txid = models.BigIntegerField()
     created_at = models.DateTimeField()
 

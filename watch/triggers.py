@@ -50,8 +50,8 @@ BEGIN
     END IF;
     IF act <> 'merged' THEN merged := NULL; END IF;
     PERFORM pg_advisory_xact_lock({LOCK_KEY});
-    INSERT INTO watch_change (kind, object_id, action, merged_into, txid, created_at)
-    VALUES (k, obj, act, merged, txid_current(), clock_timestamp());
+    INSERT INTO watch_change (kind, object_id, action, merged_into, status, txid, created_at)
+    VALUES (k, obj, act, merged, coalesce(st, ''), txid_current(), clock_timestamp());
     RETURN NULL;
 END $$;
 """

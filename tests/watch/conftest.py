@@ -199,3 +199,9 @@ def world(db):
 
 def body_json(post: dict) -> dict:
     return json.loads(post["body"])
+
+
+@pytest.fixture(autouse=True)
+def unthrottled(settings):
+    # Throttle counters live in the shared cache: these tests must never meet them.
+    settings.API_THROTTLE_RATES = {"user": "100000/hour", "anon": "100000/hour"}

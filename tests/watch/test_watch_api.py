@@ -119,7 +119,9 @@ def test_bad_changes_feed_parameters_are_400s_naming_them(analyst, client_of, qu
 
 
 def test_the_schema_documents_watches_and_changes(client):
-    schema = client.get("/api/schema/?format=json").json()
+    response = client.get("/api/schema/?format=json")
+    assert response.status_code == 200, response.content[:300]
+    schema = response.json()
     assert "/api/v1/changes/" in schema["paths"] and "/api/v1/watches/" in schema["paths"]
     params = {p["name"] for p in schema["paths"]["/api/v1/changes/"]["get"]["parameters"]}
     assert {"since", "limit", "kind"} <= params

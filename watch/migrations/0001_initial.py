@@ -15,23 +15,27 @@ DECLARE
     k text := TG_ARGV[0];
     obj bigint;
     present boolean := false;
+    tx bigint;
     st text;
     merged bigint;
     act text;
 BEGIN
     IF TG_OP = 'DELETE' THEN obj := OLD.id; ELSE obj := NEW.id; END IF;
-    IF EXISTS (SELECT 1 FROM watch_change
-               WHERE txid = txid_current() AND kind = k AND object_id = obj) THEN
+    tx := txid_current();
+    IF EXISTS (SELECT 1 FROM watch_change WHERE txid = tx AND kind = k AND object_id = obj) THEN
         RETURN NULL;
     END IF;
+    -- static queries, one per table: their plans are cached (a dynamic EXECUTE is not)
     IF k = 'event' THEN
         SELECT review_status, merged_into_id INTO st, merged FROM events_event WHERE id = obj;
-        present := FOUND;
+    ELSIF k = 'control' THEN
+        PERFORM 1 FROM events_controlflip WHERE id = obj;
+    ELSIF k = 'place' THEN
+        PERFORM 1 FROM events_place WHERE id = obj;
     ELSE
-        EXECUTE format('SELECT true FROM %I.%I WHERE id = $1', TG_TABLE_SCHEMA, TG_TABLE_NAME)
-            INTO present USING obj;
-        present := coalesce(present, false);
+        PERFORM 1 FROM events_actor WHERE id = obj;
     END IF;
+    present := FOUND;
     IF NOT present THEN
         IF TG_OP = 'INSERT' THEN RETURN NULL; END IF;  -- born and gone in one transaction
         act := 'deleted';
@@ -49,7 +53,7 @@ BEGIN
     IF act <> 'merged' THEN merged := NULL; END IF;
     PERFORM pg_advisory_xact_lock(7190019);
     INSERT INTO watch_change (kind, object_id, action, merged_into, status, txid, created_at)
-    VALUES (k, obj, act, merged, coalesce(st, ''), txid_current(), clock_timestamp());
+    VALUES (k, obj, act, merged, coalesce(st, ''), tx, clock_timestamp());
     RETURN NULL;
 END $$;""",
     """CREATE CONSTRAINT TRIGGER watch_change_event AFTER INSERT OR UPDATE OR DELETE

@@ -113,3 +113,20 @@ def test_the_atom_feed_lists_the_watch_changes(world, analyst, client):
     assert response.status_code == 200
     assert b"Watchtown Saraqib taken by Watch Army" in response.content
     assert b"<entry>" in response.content
+
+
+def test_the_watch_page_shows_its_owner_the_delivery_log(world, analyst, outsider, client):
+    watch = Watch.objects.create(owner=analyst, name="Idlib log", area=idlib(),
+                                 webhook_url="https://hooks.example.org/x")
+    take(world["saraqib"], world["army"])
+    watch_services.changes_dispatch()
+    Delivery.objects.filter(watch=watch).update(attempts=2, last_error="The webhook answered "
+                                                                       "HTTP 503.")
+    client.force_login(analyst)
+    page = client.get(f"/watches/{watch.pk}/").content.decode()
+    assert "control" in page and "created" in page and "HTTP 503" in page
+    assert watch.secret in page
+    client.force_login(outsider)
+    assert client.get(f"/watches/{watch.pk}/").status_code == 404
+    assert client.post(f"/watches/{watch.pk}/delete/").status_code == 404
+    assert Watch.objects.filter(pk=watch.pk).exists()

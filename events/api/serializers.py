@@ -19,6 +19,7 @@ from events.models import (
     Revision,
     Source,
 )
+from events.permissions import can_see_authors
 
 
 class PlaceBriefSerializer(serializers.ModelSerializer):
@@ -193,7 +194,11 @@ class RevisionSerializer(serializers.ModelSerializer):
                   "changed_fields", "before", "after"]
 
     def get_user(self, revision) -> str | None:
-        return revision.user.get_username() if revision.user_id else None
+        """The editor's user name, for editors only (others read null, as for the pipeline)."""
+        request = self.context.get("request")
+        if not revision.user_id or request is None or not can_see_authors(request.user):
+            return None
+        return revision.user.get_username()
 
 
 # --- control over time: plain dataclasses from the selectors ---------------------------

@@ -138,8 +138,9 @@ class ArticleSerializer(serializers.ModelSerializer):
     class Meta:
         model = Article
         fields = ["id", "url", "canonical_url", "title", "source", "origin", "published_at",
-                  "language", "status", "status_message", "duplicate_of", "duplicate_kind",
-                  "pipeline_version", "processed_at", "created_at"]
+                  "language", "status", "status_message", "attempts", "last_error",
+                  "duplicate_of", "duplicate_kind", "pipeline_version", "processed_at",
+                  "created_at"]
 
 
 class ArticleDetailSerializer(ArticleSerializer):
@@ -178,7 +179,7 @@ class IngestJobSerializer(serializers.ModelSerializer):
     class Meta:
         model = IngestJob
         fields = ["id", "kind", "status", "message", "url", "title", "article", "attempts",
-                  "created_at", "finished_at", "poll_url"]
+                  "last_error", "created_at", "finished_at", "poll_url"]
 
     def get_poll_url(self, job) -> str:
         return reverse("api:job-detail", args=[job.pk], request=self.context.get("request"))

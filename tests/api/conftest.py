@@ -43,6 +43,8 @@ def api_settings(settings):
     # Throttle counters live in the shared cache; tests other than the throttle test
     # must never meet them.
     settings.API_THROTTLE_RATES = {"user": "100000/hour", "anon": "100000/hour"}
+    # Likewise the exports' slots: a test that reads only part of an export holds one.
+    settings.API_EXPORT_CONCURRENCY = 1000
     return settings
 
 

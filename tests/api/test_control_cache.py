@@ -211,3 +211,67 @@ def test_a_full_redis_drops_cached_answers_never_queued_tasks(api, timeline, ful
     assert holder(api) == "army-a"
     assert periods(api, town)[-1] == ("army-a", "2020-02-15")
     assert count_queries(api, MAP) == 1
+
+
+@pytest.fixture
+def own_redis(settings, tmp_path):
+    """A redis-server of this test's own on a free loopback port (never the shared one),
+    which the test may pause; the cache points at it. Always resumed and stopped."""
+    import os
+    import signal
+    import subprocess
+
+    import redis
+
+    from conflictkb.services import redis_arguments
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([*redis_arguments(port, "16mb"), "--dir", str(tmp_path)],
+                              stdout=subprocess.DEVNULL)
+    client = redis.Redis(port=port)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    settings.CACHES = {"default": {**settings.CACHES["default"],
+                                   "LOCATION": f"redis://127.0.0.1:{port}/1"}}
+    server.pause = lambda: os.kill(server.pid, signal.SIGSTOP)
+    server.resume = lambda: os.kill(server.pid, signal.SIGCONT)
+    try:
+        yield server
+    finally:
+        server.resume()
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_a_change_made_while_redis_hangs_is_never_hidden_by_the_cache(
+        api, timeline, own_redis, analyst, client):
+    """The probe: an editor rejected an event while Redis hung; the API then served the
+    rejected event from the cache for up to an hour, while the map showed the new holder."""
+    town, a, b, events = timeline
+    client.force_login(analyst)
+
+    def map_holder():
+        features = client.get("/map/control.json", {"date": "2020-02-20"}).json()["features"]
+        [feature] = [f for f in features if f["properties"]["name"] == "Cacheton"]
+        return feature["properties"]["actor"]
+
+    assert holder(api) == "group-b" and map_holder() == "Group B"
+    assert holder(api) == "group-b"  # now from the cache
+    own_redis.pause()
+    try:
+        started = time.monotonic()
+        services.event_reject(event=events["b_takes"], reason="denied")
+        assert time.monotonic() - started < 1  # the write never waits for Redis
+        assert holder(api) == "army-a"  # computed: the cache call timed out
+        assert map_holder() == "Army A"
+    finally:
+        own_redis.resume()
+    # Redis is back with the answer it cached before the change: it is never served.
+    assert holder(api) == "army-a" and map_holder() == "Army A"
+    assert holder(api) == "army-a"

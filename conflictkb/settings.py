@@ -191,8 +191,7 @@ FETCH_USER_AGENT = env_str("FETCH_USER_AGENT", "ConflictKB/0.1 (+https://github.
 # Hosts (IPs or names) that may be fetched although they are private or loopback.
 # Empty in production; the test suite sets it for its local HTTP server.
 FETCH_ALLOWED_PRIVATE_HOSTS = env_list("FETCH_ALLOWED_PRIVATE_HOSTS", [])
-# Ingestion tasks: hard time limits, and claims older than them count as abandoned
-# (their worker was killed), so requeue_stale hands the row to another worker.
+# Ingestion tasks: hard time limits (a feed poll's too).
 INGEST_JOB_TIME_LIMIT = env_int("INGEST_JOB_TIME_LIMIT", 120)
 INGEST_ARTICLE_TIME_LIMIT = env_int("INGEST_ARTICLE_TIME_LIMIT", 600)
 INGEST_FEED_TIME_LIMIT = env_int("INGEST_FEED_TIME_LIMIT", 120)

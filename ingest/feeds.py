@@ -76,7 +76,8 @@ def parse_feed(content: bytes, *, url: str = "") -> ParsedFeed:
         if not link and str(entry.get("id", "")).startswith(("http://", "https://")):
             link = entry["id"]
         link = storable(urljoin(url, link) if url else link)
-        if urlsplit(link).scheme not in ("http", "https") or link in seen:
+        # A link longer than a job's URL field would fail its whole batch, poll after poll.
+        if urlsplit(link).scheme not in ("http", "https") or link in seen or len(link) > 2000:
             continue
         seen.add(link)
         feed.entries.append(FeedEntry(url=link, title=storable(entry.get("title", ""))[:1000],

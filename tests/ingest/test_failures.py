@@ -115,3 +115,13 @@ def test_a_huge_feed_is_taken_a_capped_number_of_entries_per_poll(http_server, a
     urls = set(IngestJob.objects.filter(options__feed_id=feed.pk, kind="url")
                .values_list("url", flat=True))
     assert len(urls) == 240 and http_server.url("/item/239") in urls
+
+
+def test_a_feed_entry_no_job_can_hold_is_skipped_not_fatal(http_server, allow_local):
+    items = [("/ok/1", "Fine"), ("/long/" + "x" * 2100, "Too long a link"), ("/ok/2", "Fine")]
+    http_server.add("/odd-feed", rss(http_server.base, items), content_type="application/rss+xml")
+    feed = Feed.objects.get(url=feed_submit(url=http_server.url("/odd-feed"), queue=False).url)
+    result = feed_poll(feed=feed, queue=False)
+    assert result.error == "" and len(result.jobs) == 2
+    feed.refresh_from_db()
+    assert feed.last_status == "ok" and feed.last_error == ""

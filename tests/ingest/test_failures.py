@@ -2,6 +2,7 @@
 a huge feed is taken in committed batches, a capped number per poll."""
 
 import datetime as dt
+import time
 
 import pytest
 from django.utils import timezone
@@ -125,3 +126,22 @@ def test_a_feed_entry_no_job_can_hold_is_skipped_not_fatal(http_server, allow_lo
     assert result.error == "" and len(result.jobs) == 2
     feed.refresh_from_db()
     assert feed.last_status == "ok" and feed.last_error == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_claim_is_kept_alive_and_never_taken_as_lost(settings, tmp_path):
+    """The heartbeat renews the claim while the work runs; when it stops, the claim ages."""
+    from ingest.tasks import heartbeat
+
+    settings.INGEST_HEARTBEAT_SECONDS, settings.INGEST_ARTICLE_STALE_SECONDS = 0.2, 1
+    path = tmp_path / "a.txt"
+    path.write_text("\n\n".join(ARTICLE_PARAGRAPHS))
+    article = run_job(article_submit_file(path=path, queue=False).pk)
+    Article.objects.filter(pk=article.pk).update(status=ArticleStatus.PROCESSING, attempts=1,
+                                                 claimed_at=timezone.now())
+    with heartbeat(Article, article.pk, ArticleStatus.PROCESSING):
+        for _ in range(3):  # three times the stale age, working
+            time.sleep(1)
+            assert article.pk not in stale_work()[1]
+    time.sleep(1.2)
+    assert stale_work()[1] == [article.pk]  # silent: its worker is gone

@@ -16,7 +16,9 @@ REDIS_URL ?= redis://127.0.0.1:6379/0
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
-export DATABASE_URL REDIS_URL
+# DEBUG is false, so Django needs a secret key: one made for this checkout, kept in .secret-key.
+SECRET_KEY ?= $(shell [ -s .secret-key ] || python3 -c 'import secrets; print(secrets.token_urlsafe(50))' > .secret-key; cat .secret-key)
+export DATABASE_URL REDIS_URL SECRET_KEY
 
 DEBIAN_PACKAGES := postgresql-15 postgresql-15-postgis-3 gdal-bin redis-server chromium fonts-dejavu-core
 # Node.js/npm install the front-end assets; any npm will do (a NodeSource build bundles its own).
@@ -87,8 +89,9 @@ demo: setup ## ingest the demo corpus (../shared/corpus when present)
 .PHONY: run
 run: demo ## the product: web on http://$(HOST):$(PORT), a Celery worker and beat
 	$(call say,Serving on http://$(HOST):$(PORT)/ with a Celery worker and beat (Ctrl-C stops all))
-	@trap 'kill 0' EXIT INT TERM; \
-	$(VENV)/bin/celery -A conflictkb worker -B -l info --concurrency 2 & \
+	@mkdir -p media; trap 'kill 0' EXIT INT TERM; \
+	$(VENV)/bin/celery -A conflictkb worker -l info --concurrency 2 & \
+	$(VENV)/bin/celery -A conflictkb beat -l info --schedule media/celerybeat-schedule & \
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload & \
 	wait
 

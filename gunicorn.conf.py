@@ -14,3 +14,9 @@ bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY") or len(os.sched_getaffinity(0)))
 worker_class = "sync"
 timeout = 60
+# Whose X-Forwarded-* headers gunicorn believes: nobody's unless proxies are trusted, as
+# for the throttles' client address (TRUSTED_PROXY_COUNT, conflictkb/client_ip.py). Behind
+# proxies, FORWARDED_ALLOW_IPS names them (default: a proxy on this machine).
+_trusted_proxies = int(os.environ.get("TRUSTED_PROXY_COUNT") or 0)
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS") or (
+    "127.0.0.1,::1" if _trusted_proxies > 0 else "")

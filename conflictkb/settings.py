@@ -3,16 +3,27 @@
 See ``.env.example`` at the top of the repository for every variable.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from .env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789abcdef")
+SECRET_KEY = env_str("SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        # A public fallback key would let anyone forge sessions and password-reset links.
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is false: put a long random string in the "
+            "environment (e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
+            "or set DEBUG=true for local development. `make run` and `make test` make one "
+            "in .secret-key.")
+    SECRET_KEY = "debug-only-insecure-key-never-used-when-debug-is-false-0123456789"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 # The container health check asks http://127.0.0.1:8000/health/ whatever the public name.
 ALLOWED_HOSTS += [h for h in ("127.0.0.1", "localhost") if h not in ALLOWED_HOSTS]
@@ -36,6 +47,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "axes",
     "leaflet",
     "events",
     "ingest",
@@ -54,6 +66,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Query parameters PostgreSQL cannot store (NUL) answer 400 before any view reads them.
+    "conflictkb.middleware.UnstorableQueryMiddleware",
+    # Failed log-ins, limited per account and per address (django-axes): last, as it asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "conflictkb.urls"
@@ -110,6 +126,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out account or address first
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -156,7 +176,6 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = TIME_ZONE
@@ -173,18 +192,27 @@ FETCH_USER_AGENT = env_str("FETCH_USER_AGENT", "ConflictKB/0.1 (+https://github.
 # Hosts (IPs or names) that may be fetched although they are private or loopback.
 # Empty in production; the test suite sets it for its local HTTP server.
 FETCH_ALLOWED_PRIVATE_HOSTS = env_list("FETCH_ALLOWED_PRIVATE_HOSTS", [])
-# Ingestion tasks: hard time limits, and claims older than them count as abandoned
-# (their worker was killed), so requeue_stale hands the row to another worker.
+# Ingestion tasks: hard time limits (a feed poll's too).
 INGEST_JOB_TIME_LIMIT = env_int("INGEST_JOB_TIME_LIMIT", 120)
 INGEST_ARTICLE_TIME_LIMIT = env_int("INGEST_ARTICLE_TIME_LIMIT", 600)
-INGEST_JOB_STALE_SECONDS = env_int("INGEST_JOB_STALE_SECONDS", INGEST_JOB_TIME_LIMIT + 60)
-INGEST_ARTICLE_STALE_SECONDS = env_int("INGEST_ARTICLE_STALE_SECONDS",
-                                       INGEST_ARTICLE_TIME_LIMIT + 60)
+INGEST_FEED_TIME_LIMIT = env_int("INGEST_FEED_TIME_LIMIT", 120)
+# A claimed job or article is kept alive by its worker's heartbeat (ingest.tasks) every
+# INGEST_HEARTBEAT_SECONDS; one silent for INGEST_STALE_SECONDS lost its worker, and
+# requeue_stale (every minute) hands it to another: picked up within two minutes.
+INGEST_HEARTBEAT_SECONDS = env_int("INGEST_HEARTBEAT_SECONDS", 15)
+INGEST_STALE_SECONDS = env_int("INGEST_STALE_SECONDS", 60)
+INGEST_JOB_STALE_SECONDS = env_int("INGEST_JOB_STALE_SECONDS", INGEST_STALE_SECONDS)
+INGEST_ARTICLE_STALE_SECONDS = env_int("INGEST_ARTICLE_STALE_SECONDS", INGEST_STALE_SECONDS)
 INGEST_REQUEUE_AFTER_SECONDS = env_int("INGEST_REQUEUE_AFTER_SECONDS", 300)
+# After this many attempts a job or an article is failed with its last error, never requeued.
 INGEST_MAX_ATTEMPTS = env_int("INGEST_MAX_ATTEMPTS", 3)
+# New entries a feed poll takes at most (the rest wait for the next poll), and how many it
+# stores per committed batch, so a time limit never loses a whole poll.
+FEED_MAX_NEW_ENTRIES = env_int("FEED_MAX_NEW_ENTRIES", 500)
+FEED_BATCH_SIZE = env_int("FEED_BATCH_SIZE", 100)
 CELERY_BEAT_SCHEDULE = {
     "poll-feeds": {"task": "ingest.tasks.poll_feeds", "schedule": 60.0},
-    "requeue-stale": {"task": "ingest.tasks.requeue_stale", "schedule": 120.0},
+    "requeue-stale": {"task": "ingest.tasks.requeue_stale", "schedule": 60.0},
     "watch-sweep": {"task": "watch.tasks.sweep", "schedule": 60.0},
 }
 # Watches (watch/): webhooks must be https unless this is off (tests); private and
@@ -196,12 +224,43 @@ WATCH_MAX_ATTEMPTS = env_int("WATCH_MAX_ATTEMPTS", 8)
 # A delivery claimed longer ago than this is taken again (its worker was killed).
 WATCH_STALE_SECONDS = env_int("WATCH_STALE_SECONDS", 120)
 WATCH_EMAIL_EVERY_SECONDS = env_int("WATCH_EMAIL_EVERY_SECONDS", 3600)
-API_ALLOW_ANONYMOUS_READ = env_bool("API_ALLOW_ANONYMOUS_READ", True)
+# A message a worker took and never acknowledged (the worker vanished with its machine) is
+# handed out again after this long: the longest a task may run, so never while it runs.
+# A pool process that dies is rejected back to the queue at once (reject_on_worker_lost).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int(
+    "CELERY_VISIBILITY_TIMEOUT",
+    max(INGEST_JOB_TIME_LIMIT, INGEST_ARTICLE_TIME_LIMIT, INGEST_FEED_TIME_LIMIT))}
+# One role model for the pages and the API: reading needs the analysts' (or editors')
+# role, unless ANONYMOUS_READ opens reading to everyone (events.permissions.can_read).
+# API_ALLOW_ANONYMOUS_READ is its former name, still read.
+ANONYMOUS_READ = env_bool("ANONYMOUS_READ", env_bool("API_ALLOW_ANONYMOUS_READ", False))
+# Proxies in front of the web server that append to X-Forwarded-For (a load balancer, a
+# TLS proxy). 0: the client is the socket's address and the header is ignored, so nobody
+# can pick an address of their choice (conflictkb.client_ip).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Requests per client: by user for signed-in clients, by IP address for anonymous ones.
 API_THROTTLE_RATES = {
     "user": env_str("API_THROTTLE_USER", "5000/hour"),
     "anon": env_str("API_THROTTLE_ANON", "1000/hour"),
+    # Exports cost their rows, not one request (events.api.export_limits).
+    "export_rows_user": env_str("API_EXPORT_ROWS_USER", "2000000/hour"),
+    "export_rows_anon": env_str("API_EXPORT_ROWS_ANON", "100000/hour"),
 }
+# The most rows one anonymous export may hold: larger ones are asked to narrow their
+# filters, sign in, or read the paged lists.
+API_EXPORT_MAX_ROWS_ANON = env_int("API_EXPORT_MAX_ROWS_ANON", 20000)
+# Exports one client may run at once: one client never holds every web worker.
+API_EXPORT_CONCURRENCY = env_int("API_EXPORT_CONCURRENCY", 1)
+
+# Failed log-ins (django-axes): LOGIN_FAILURE_LIMIT wrong passwords for one account, or
+# from one address, lock it out for LOGIN_LOCKOUT_MINUTES, on the site and the admin.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "conflictkb.client_ip.client_ip"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

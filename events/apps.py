@@ -6,3 +6,6 @@ class EventsConfig(AppConfig):
 
     name = "events"
     verbose_name = "Knowledge base"
+
+    def ready(self):
+        from conflictkb import checks  # noqa: F401 - registers the deployment checks

@@ -4,36 +4,39 @@ Who held which places on a date, and a place's timeline, are derived from the co
 and the names of places and actors, so they change only when one of those is written.
 Their answers are cached under a version number that every such write bumps
 (``control_log_changed``, called by ``ControlFlip`` and its queryset and by signals on
-places, actors and deleted events), so a cached answer is never stale and nothing has to
-find and delete old entries: they are left to expire.
+places, actors and deleted events), so nothing has to find and delete old entries: they
+are left to expire.
 
-A write inside a transaction bumps the version when the transaction commits, once however
-many rows it wrote: until then only its own connection sees the new rows. That connection
-may have cached an answer under the current version (a request that writes, then reads),
-so the write also bumps at once when the connection read the cache since its last bump. A
-reader between that bump and the commit, still seeing the old rows, may cache them under
-the new number, which the commit's bump leaves behind. A write outside a transaction is
-committed already and bumps at once. Only a cache the processes share is used (Redis, the default
-``CACHES``; with ``CACHE_URL=locmem`` every answer is computed), and its failing never
-fails a request or a write: the answer is then computed, the bump skipped (entries expire
-after ``TIMEOUT``, the bound on staleness then, and for writes that bypass the ORM).
+The version is a row in PostgreSQL (``events_control_version``, migration 0010), set to a
+new number of a sequence (never used twice, even by a transaction rolled back after it
+cached an answer) in the same transaction as the write: it moves exactly when the write
+becomes visible, whatever Redis does. An answer reads the version first,
+then the log: a version that moved means the rows moved with it, so an answer is never
+cached under a version older than the rows it shows, and never outlives a change, even
+when Redis hung while the write committed (the answer cached before it sits under the
+old number). The API and the map therefore always give the same answer. Redis only
+stores the answers (the default ``CACHES``; with ``CACHE_URL=locmem`` every answer is
+computed), and its failing never fails a request or a write: the answer is computed.
+
+The UPDATE locks the version row until the transaction ends, so transactions that write
+the control log commit one after the other from their first control write on.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import time
 from collections.abc import Callable
 
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import connection, transaction
+from django.db import connection
 
 logger = logging.getLogger(__name__)
 
 TIMEOUT = 3600
+_TABLE = "events_control_version"
 
 
 def _namespace() -> str:
@@ -42,42 +45,23 @@ def _namespace() -> str:
 
 
 def control_log_version() -> int:
-    """The current version; a lost or new key starts from the clock, never a used number."""
-    key = f"{_namespace()}:version"
-    version = cache.get(key)
-    if version is None:
-        cache.add(key, time.time_ns(), timeout=None)
-        version = cache.get(key)
-    return version
-
-
-# Set on a database connection that may have cached an answer under the current version
-# since it last bumped it (unknown counts as yes).
-_READ_SINCE_BUMP = "_ckb_control_cache_read"
-
-
-def _bump() -> None:
-    key = f"{_namespace()}:version"
-    try:
-        try:
-            cache.incr(key)
-        except ValueError:  # no version yet: nothing cached under one either
-            cache.add(key, time.time_ns(), timeout=None)
-    except Exception:
-        logger.exception("could not expire the cached control answers")
-    else:
-        setattr(connection, _READ_SINCE_BUMP, False)
+    """The current version, as this connection's transaction sees it."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT version FROM {_TABLE} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 def control_log_changed() -> None:
-    """The control log, or a place's or actor's name, changed: expire the cached answers."""
-    if not connection.in_atomic_block:
-        _bump()
-        return
-    if getattr(connection, _READ_SINCE_BUMP, True):
-        _bump()
-    if not any(callback is _bump for _, callback, _ in connection.run_on_commit):
-        transaction.on_commit(_bump)
+    """The control log, or a place's or actor's name, changed: expire the cached answers.
+
+    Every call takes a new number, in the writer's transaction (at once outside one): an
+    answer this transaction cached between two of its writes is never served after it.
+    """
+    # A sequence's numbers are never handed out twice, rolled back or not.
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {_TABLE} (id, version) VALUES (1, nextval('{_TABLE}_seq')) "
+                       "ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version")
 
 
 def _shared() -> bool:
@@ -93,9 +77,8 @@ def cached_answer(kind: str, params: tuple, build: Callable[[], bytes]) -> bytes
     if not _shared():
         return build()
     digest = hashlib.sha1(repr(params).encode()).hexdigest()
-    setattr(connection, _READ_SINCE_BUMP, True)
+    key = f"{_namespace()}:{control_log_version()}:{kind}:{digest}"
     try:
-        key = f"{_namespace()}:{control_log_version()}:{kind}:{digest}"
         body = cache.get(key)
     except Exception:
         logger.exception("the control cache is unavailable")

@@ -47,10 +47,23 @@ def _chunks(rows: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP, CSV injection).
+_FORMULA_STARTS = frozenset("=+-@\t\r")
+
+
+def csv_cell(value):
+    """A CSV cell that a spreadsheet shows as text: a text starting like a formula gets a
+    leading apostrophe (OWASP's advice); numbers, dates and other values are left alone."""
+    if value.__class__ is str and value and value[0] in _FORMULA_STARTS:
+        return "'" + value
+    return value
+
+
 def csv_lines(rows: Iterable, header: list[str], values: Callable[[object], list]) -> Iterator[str]:
     """The CSV text: the header, then ``BATCH_ROWS`` rows per piece (None is written empty).
 
     Pieces rather than lines, because the server writes each piece to the socket by itself.
+    Every cell goes through ``csv_cell``.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -59,7 +72,7 @@ def csv_lines(rows: Iterable, header: list[str], values: Callable[[object], list
     for batch in _chunks(rows, BATCH_ROWS):
         buffer.seek(0)
         buffer.truncate()
-        writer.writerows(map(values, batch))
+        writer.writerows([[csv_cell(value) for value in values(row)] for row in batch])
         yield buffer.getvalue()
 
 

@@ -1,8 +1,11 @@
 """Roles: analysts read, editors review and correct, admins manage everything.
 
 Roles are Django groups (created by a migration) so that an admin can grant them in the
-admin; superusers have every role.
+admin; superusers have every role. One model for the pages and the API: ``can_read`` is
+the rule both ask (``events.views.access``, ``events.api.permissions``).
 """
+
+from django.conf import settings
 
 ANALYSTS_GROUP = "analysts"
 EDITORS_GROUP = "editors"
@@ -27,3 +30,13 @@ def is_editor(user) -> bool:
 def is_analyst(user) -> bool:
     """Analysts read; editors can do everything analysts can."""
     return _in_group(user, ANALYSTS_GROUP) or is_editor(user)
+
+
+def can_read(user) -> bool:
+    """Reading needs a role (analyst or editor), unless ``ANONYMOUS_READ`` opens it to all."""
+    return settings.ANONYMOUS_READ or is_analyst(user)
+
+
+def can_see_authors(user) -> bool:
+    """Who made an edit (a user name) is shown to editors only."""
+    return is_editor(user)

@@ -168,7 +168,20 @@ def decode_bytes(content: bytes, *, charset: str = "", html: bool = False) -> st
     return text.lstrip("\ufeff")
 
 
+# PostgreSQL stores no NUL in text (nor in JSON), and UTF-8 has no lone surrogates.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """``text`` without the characters PostgreSQL refuses: NUL dropped, lone surrogates
+    replaced by U+FFFD. Everything stored from outside goes through it."""
+    if not text:
+        return text
+    return _UNSTORABLE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", text)
+
+
 def _normalise_whitespace(text: str) -> str:
+    text = storable(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     text = re.sub(r"[ \t\f\v]+\n", "\n", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
@@ -198,7 +211,7 @@ def clean_text(text: str, *, title: str = "") -> CleanArticle:
         # A headline: a short first line followed by a blank line, not a sentence of the body.
         if rest.startswith("\n") and len(first) <= 200 and not first.rstrip().endswith("."):
             title = first.strip()
-    return _with_language(CleanArticle(text=text, title=title[:1000]))
+    return _with_language(CleanArticle(text=text, title=storable(title)[:1000]))
 
 
 def clean_html(html: str, *, url: str = "") -> CleanArticle:
@@ -211,11 +224,11 @@ def clean_html(html: str, *, url: str = "") -> CleanArticle:
     _check_text(text, what="html")
     article = CleanArticle(
         text=text,
-        title=(document.title or "")[:1000],
+        title=storable(document.title or "")[:1000],
         published=iso_date(document.date),
-        author=(document.author or "")[:300],
-        sitename=(document.sitename or "")[:200],
-        canonical_url=document.url or "",
+        author=storable(document.author or "")[:300],
+        sitename=storable(document.sitename or "")[:200],
+        canonical_url=storable(document.url or ""),
         content_type="text/html",
     )
     return _with_language(article)

@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
+from .clean import storable
 from .errors import IngestError
 
 # Problems feedparser reports that do not stop a feed from being read correctly.
@@ -68,17 +69,18 @@ def parse_feed(content: bytes, *, url: str = "") -> ParsedFeed:
                             "read from it this time.")
     if not data.get("version") and not data.entries:
         raise MalformedFeed("This document is not an RSS or Atom feed.")
-    feed = ParsedFeed(title=data.feed.get("title", ""), version=data.get("version", ""))
+    feed = ParsedFeed(title=storable(data.feed.get("title", "")), version=data.get("version", ""))
     seen = set()
     for entry in data.entries:
         link = entry.get("link") or ""
         if not link and str(entry.get("id", "")).startswith(("http://", "https://")):
             link = entry["id"]
-        link = urljoin(url, link) if url else link
-        if urlsplit(link).scheme not in ("http", "https") or link in seen:
+        link = storable(urljoin(url, link) if url else link)
+        # A link longer than a job's URL field would fail its whole batch, poll after poll.
+        if urlsplit(link).scheme not in ("http", "https") or link in seen or len(link) > 2000:
             continue
         seen.add(link)
-        feed.entries.append(FeedEntry(url=link, title=entry.get("title", "")[:1000],
+        feed.entries.append(FeedEntry(url=link, title=storable(entry.get("title", ""))[:1000],
                                       published=_entry_date(entry),
-                                      summary=entry.get("summary", "")))
+                                      summary=storable(entry.get("summary", ""))))
     return feed

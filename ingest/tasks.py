@@ -10,19 +10,24 @@ from __future__ import annotations
 
 import gc
 import logging
+import threading
+from contextlib import contextmanager
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_init
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError, connections
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, connections
+from django.utils import timezone
 
-from events.choices import ArticleStatus
+from events.choices import ArticleStatus, JobStatus
+from events.models import Article, IngestJob
 from events.services.articles import (
     article_claim,
     article_mark_failed,
     article_release,
     job_claim,
+    job_fail,
     job_process,
     stale_work,
 )
@@ -33,7 +38,8 @@ logger = logging.getLogger(__name__)
 
 # Worth a retry: the network, the database or the server may be back in a minute.
 TRANSIENT = (TransientIngestError, OperationalError, InterfaceError)
-_RETRY = {"retry_backoff": 10, "retry_backoff_max": 600, "retry_jitter": True, "max_retries": 4}
+# The longest back-off stays under the broker's visibility timeout (the longest task time).
+_RETRY = {"retry_backoff": 10, "retry_backoff_max": 300, "retry_jitter": True, "max_retries": 4}
 
 
 @worker_init.connect
@@ -59,16 +65,54 @@ def preload_extractor(**_kwargs) -> None:
     gc.freeze()
 
 
+@contextmanager
+def heartbeat(model, pk, status: str):
+    """While the block runs, a thread renews the row's claim every
+    ``INGEST_HEARTBEAT_SECONDS``: a claim whose heartbeat stopped for
+    ``INGEST_*_STALE_SECONDS`` lost its worker, and ``requeue_stale`` hands it on."""
+    stop = threading.Event()
+
+    def beat():
+        try:
+            while not stop.wait(settings.INGEST_HEARTBEAT_SECONDS):
+                model.objects.filter(pk=pk, status=status).update(claimed_at=timezone.now())
+        except Exception:  # noqa: BLE001 - a missed beat only makes the claim look older
+            logger.warning("the heartbeat of %s %s stopped", model.__name__, pk, exc_info=True)
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"heartbeat-{pk}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+
+
 def run_job(job_id, *, final_attempt: bool = True, queue: bool = True):
     """Claim and run an ingest job; returns the article it stored or found (or None).
 
-    ``queue=False`` (the commands' --sync) leaves a feed's new URL jobs unqueued for the
-    caller to run."""
+    An unexpected error (a bug, a value the database refuses) fails the job with it: it is
+    never run again by itself. ``queue=False`` (the commands' --sync) leaves a feed's new
+    URL jobs unqueued for the caller to run."""
     job = job_claim(job_id=job_id)
     if job is None:
-        logger.info("Job %s is finished or taken by another worker", job_id)
+        logger.info("Job %s is finished, out of attempts or taken by another worker", job_id)
         return None
-    return job_process(job=job, final_attempt=final_attempt, queue=queue)
+    final_attempt = final_attempt or job.attempts >= settings.INGEST_MAX_ATTEMPTS
+    try:
+        with heartbeat(IngestJob, job.pk, JobStatus.RUNNING):
+            return job_process(job=job, final_attempt=final_attempt, queue=queue)
+    except TRANSIENT:
+        raise
+    except SoftTimeLimitExceeded:
+        job_fail(job=job, message=f"The job took longer than {settings.INGEST_JOB_TIME_LIMIT} "
+                                  "seconds and was stopped.")
+    except Exception as exc:  # noqa: BLE001 - one bad job must not be retried forever
+        logger.exception("Job %s failed", job_id)
+        job_fail(job=job, message=f"The job failed: {exc}")
+    return None
 
 
 def run_article(article_id: int, *, final_attempt: bool = True):
@@ -79,13 +123,16 @@ def run_article(article_id: int, *, final_attempt: bool = True):
     """
     article = article_claim(article_id=article_id)
     if article is None:
-        logger.info("Article %s is finished or taken by another worker", article_id)
+        logger.info("Article %s is finished, out of attempts or taken by another worker",
+                    article_id)
         return None
+    final_attempt = final_attempt or article.attempts >= settings.INGEST_MAX_ATTEMPTS
     # Imported here: the extraction service loads the NLP stack, which only workers need.
     from events.services.extraction import article_extract
 
     try:
-        article_extract(article=article)
+        with heartbeat(Article, article.pk, ArticleStatus.PROCESSING):
+            article_extract(article=article)
     except SoftTimeLimitExceeded:
         article_mark_failed(article=article, message="Extraction took longer than "
                             f"{settings.INGEST_ARTICLE_TIME_LIMIT} seconds and was stopped.")
@@ -120,8 +167,9 @@ def process_article(self, article_id: int) -> None:
     run_article(article_id, final_attempt=self.request.retries >= self.max_retries)
 
 
-@shared_task(acks_late=True, autoretry_for=TRANSIENT, **_RETRY, soft_time_limit=110,
-             time_limit=120)
+@shared_task(acks_late=True, autoretry_for=TRANSIENT, **_RETRY,
+             soft_time_limit=settings.INGEST_FEED_TIME_LIMIT - 10,
+             time_limit=settings.INGEST_FEED_TIME_LIMIT)
 def poll_feed(feed_id: int) -> None:
     """Poll one feed; its entries become URL jobs."""
     from events.models import Feed

@@ -34,6 +34,7 @@ from .event_serializers import (
     SplitSerializer,
     event_list_data,
 )
+from .export_limits import limited_export
 from .pagination import KBCursorPagination
 from .renderers import JSONRenderer
 from .serializers import RevisionSerializer
@@ -91,10 +92,11 @@ class EventViewSet(ExportFormatMixin, mixins.ListModelMixin, mixins.RetrieveMode
         fmt = self.export_format()
         queryset = self.filter_queryset(Event.objects.all())
         if fmt == "geojson":
-            return exports.events_geojson_response(queryset)
+            return limited_export(request, queryset, exports.events_geojson_response)
         if fmt in ("csv", "acled-csv"):
-            return exports.events_csv_response(queryset,
-                                               layout="acled" if fmt == "acled-csv" else "csv")
+            layout = "acled" if fmt == "acled-csv" else "csv"
+            return limited_export(request, queryset, lambda qs: exports.events_csv_response(
+                qs, layout=layout))
         # The page's ids first, reading only the id and the ordering's field (an index-only
         # scan for a bbox and dates), then the page's 50 rows: fetching whole rows for every
         # candidate before keeping 50 read the table at random (35 ms for 8,890 candidates).
@@ -118,8 +120,9 @@ class EventViewSet(ExportFormatMixin, mixins.ListModelMixin, mixins.RetrieveMode
                 f"Expected one of {', '.join(EXPORT_LAYOUTS)}, got {layout!r}."]})
         queryset = self.filter_queryset(Event.objects.all())
         if layout == "geojson":
-            return exports.events_geojson_response(queryset)
-        return exports.events_csv_response(queryset, layout=layout)
+            return limited_export(request, queryset, exports.events_geojson_response)
+        return limited_export(request, queryset,
+                              lambda qs: exports.events_csv_response(qs, layout=layout))
 
     @extend_schema(request=EventWriteSerializer, responses={201: EventSerializer})
     def create(self, request):
@@ -218,4 +221,5 @@ class EventViewSet(ExportFormatMixin, mixins.ListModelMixin, mixins.RetrieveMode
         """Every change to the event, newest first: who, when, why, before and after."""
         event = self.get_object()
         revisions: list[Revision] = list(services.revisions_for(event))
-        return Response(RevisionSerializer(revisions, many=True).data)
+        return Response(RevisionSerializer(revisions, many=True,
+                                           context=self.get_serializer_context()).data)

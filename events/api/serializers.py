@@ -19,6 +19,7 @@ from events.models import (
     Revision,
     Source,
 )
+from events.permissions import can_see_authors
 
 
 class PlaceBriefSerializer(serializers.ModelSerializer):
@@ -137,8 +138,9 @@ class ArticleSerializer(serializers.ModelSerializer):
     class Meta:
         model = Article
         fields = ["id", "url", "canonical_url", "title", "source", "origin", "published_at",
-                  "language", "status", "status_message", "duplicate_of", "duplicate_kind",
-                  "pipeline_version", "processed_at", "created_at"]
+                  "language", "status", "status_message", "attempts", "last_error",
+                  "duplicate_of", "duplicate_kind", "pipeline_version", "processed_at",
+                  "created_at"]
 
 
 class ArticleDetailSerializer(ArticleSerializer):
@@ -177,7 +179,7 @@ class IngestJobSerializer(serializers.ModelSerializer):
     class Meta:
         model = IngestJob
         fields = ["id", "kind", "status", "message", "url", "title", "article", "attempts",
-                  "created_at", "finished_at", "poll_url"]
+                  "last_error", "created_at", "finished_at", "poll_url"]
 
     def get_poll_url(self, job) -> str:
         return reverse("api:job-detail", args=[job.pk], request=self.context.get("request"))
@@ -193,7 +195,11 @@ class RevisionSerializer(serializers.ModelSerializer):
                   "changed_fields", "before", "after"]
 
     def get_user(self, revision) -> str | None:
-        return revision.user.get_username() if revision.user_id else None
+        """The editor's user name, for editors only (others read null, as for the pipeline)."""
+        request = self.context.get("request")
+        if not revision.user_id or request is None or not can_see_authors(request.user):
+            return None
+        return revision.user.get_username()
 
 
 # --- control over time: plain dataclasses from the selectors ---------------------------

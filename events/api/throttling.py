@@ -19,6 +19,8 @@ from redis.commands.core import Script
 from redis.exceptions import RedisError
 from rest_framework import throttling
 
+from conflictkb.client_ip import client_ip
+
 # KEYS[1]: the client's log; ARGV: now, the window (s), the limit, a member of its own.
 # Returns {allowed (0 or 1), requests in the window (with this one if allowed), the time
 # of the oldest one when refused}.
@@ -47,6 +49,10 @@ class _SettingsRate:
 
     def get_rate(self):
         return settings.API_THROTTLE_RATES.get(self.scope)
+
+    def get_ident(self, request):
+        # TRUSTED_PROXY_COUNT, not DRF's NUM_PROXIES (which trusts any X-Forwarded-For).
+        return client_ip(request)
 
 
 class _SlidingLogThrottle(_SettingsRate):

@@ -39,6 +39,7 @@ from .base import (
     GeoJSONRenderer,
     cached_json_response,
 )
+from .export_limits import limited_export
 from .pagination import KBCursorPagination, PlaceGeoJsonPagination
 from .renderers import JSONRenderer
 from .serializers import (
@@ -92,7 +93,8 @@ class CSVExportMixin(ExportFormatMixin):
     def list(self, request, *args, **kwargs):
         if self.export_format() == "csv":
             queryset = self.filter_queryset(self.get_queryset())
-            return exports.csv_response(queryset, self.csv_columns, self.csv_filename)
+            return limited_export(request, queryset, lambda qs: exports.csv_response(
+                qs, self.csv_columns, self.csv_filename))
         return super().list(request, *args, **kwargs)
 
 
@@ -126,11 +128,11 @@ class PlaceViewSet(CSVExportMixin, viewsets.ReadOnlyModelViewSet):
     def list(self, request, *args, **kwargs):
         if self.export_format() == "geojson":
             queryset = self.filter_queryset(self.get_queryset())
-            return exports.geojson_response(
-                queryset, lambda p: exports.point_geometry(p.point),
+            return limited_export(request, queryset, lambda qs: exports.geojson_response(
+                qs, lambda p: exports.point_geometry(p.point),
                 lambda p: {n: g(p) for n, g in exports.PLACE_COLUMNS
                            if n not in ("latitude", "longitude")},
-                "places.geojson")
+                "places.geojson"))
         return super().list(request, *args, **kwargs)
 
     @extend_schema(responses=PlaceGeoSerializer(many=True),

@@ -91,6 +91,8 @@ class Article(TimeStampedModel):
                               default=ArticleStatus.QUEUED)  # leads article_status_claimed
     status_message = models.TextField(blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    # The last attempt's error (a crash, a timeout, a lost worker), kept after it succeeds.
+    last_error = models.TextField(blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     pipeline_version = models.CharField(max_length=40, blank=True)
@@ -156,6 +158,7 @@ class IngestJob(TimeStampedModel):
                               default=JobStatus.QUEUED, db_index=True)
     message = models.TextField(blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)  # the last attempt's error, kept after success
     claimed_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL,

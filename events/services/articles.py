@@ -22,7 +22,7 @@ from django.utils import timezone
 from events.choices import ArticleOrigin, ArticleStatus, DuplicateKind, JobKind, JobStatus
 from events.models import Article, Feed, IngestJob, Source
 from ingest import dedup
-from ingest.clean import CleanArticle, clean_document, clean_text
+from ingest.clean import CleanArticle, clean_document, clean_text, storable
 from ingest.errors import IngestError, TransientIngestError
 from ingest.fetch import TooLarge, fetch_url
 
@@ -86,9 +86,10 @@ def article_submit_url(*, url: str, user=None, options: dict | None = None,
 def article_submit_text(*, text: str, title: str = "", published: dt.date | str | None = None,
                         source_name: str = "", user=None, queue: bool = True) -> IngestJob:
     """Ask for a pasted text to be ingested as an article."""
-    options = {"published": str(published) if published else "", "source_name": source_name}
-    return _job_create(kind=JobKind.TEXT, text=text, title=title, options=options, user=user,
-                       queue=queue)
+    options = {"published": str(published) if published else "",
+               "source_name": storable(source_name)}
+    return _job_create(kind=JobKind.TEXT, text=storable(text), title=storable(title),
+                       options=options, user=user, queue=queue)
 
 
 def article_submit_file(*, path: str | Path | None = None, content: bytes | None = None,
@@ -141,11 +142,12 @@ def feed_submit(*, url: str, user=None, interval_minutes: int | None = None,
 
 def job_claim(*, job_id, stale_after: int | None = None) -> IngestJob | None:
     """Take a job for processing: QUEUED, or RUNNING with a claim older than ``stale_after``
-    seconds (its worker died). None if another worker has it or it is finished."""
+    seconds (its worker died). Increments ``attempts``. None if another worker has it, it
+    is finished, or it has used up ``INGEST_MAX_ATTEMPTS``."""
     now = timezone.now()
     stale = now - dt.timedelta(seconds=stale_after if stale_after is not None
                                else settings.INGEST_JOB_STALE_SECONDS)
-    claimed = (IngestJob.objects.filter(pk=job_id)
+    claimed = (IngestJob.objects.filter(pk=job_id, attempts__lt=settings.INGEST_MAX_ATTEMPTS)
                .filter(Q(status=JobStatus.QUEUED) | Q(status=JobStatus.RUNNING,
                                                       claimed_at__lt=stale))
                .update(status=JobStatus.RUNNING, claimed_at=now, attempts=F("attempts") + 1,
@@ -161,16 +163,21 @@ def job_finish(*, job: IngestJob, article: Article | None = None, message: str =
 
 
 def job_fail(*, job: IngestJob, message: str, article: Article | None = None) -> None:
-    """Mark a job FAILED with a message for the person who submitted it."""
+    """Mark a job FAILED with a message for the person who submitted it; never requeued."""
+    message = storable(message)
     job.status, job.message, job.finished_at = JobStatus.FAILED, message, timezone.now()
+    job.last_error = message
     job.article = article or job.article
-    job.save(update_fields=["status", "message", "finished_at", "article", "updated_at"])
+    job.save(update_fields=["status", "message", "last_error", "finished_at", "article",
+                            "updated_at"])
 
 
 def job_release(*, job: IngestJob, message: str) -> None:
     """Put a claimed job back in the queue (before a retry), saying why."""
+    message = storable(message)
     job.status, job.message, job.claimed_at = JobStatus.QUEUED, message, None
-    job.save(update_fields=["status", "message", "claimed_at", "updated_at"])
+    job.last_error = message
+    job.save(update_fields=["status", "message", "last_error", "claimed_at", "updated_at"])
 
 
 def _job_options_clean(job: IngestJob) -> CleanArticle:
@@ -347,19 +354,23 @@ def article_claim(*, article_id: int, stale_after: int | None = None) -> Article
     return Article.objects.get(pk=article_id) if claimed else None
 
 
-def _article_set(article: Article, status: str, message: str) -> None:
+def _article_set(article: Article, status: str, message: str, *, error: bool = False) -> None:
+    message = storable(message)
     article.status, article.status_message = status, message
     article.processed_at = timezone.now() if status != ArticleStatus.QUEUED else None
     if status == ArticleStatus.QUEUED:
         article.claimed_at = None
+    updates = {}
+    if error:
+        article.last_error = updates["last_error"] = message
     Article.objects.filter(pk=article.pk).update(
         status=status, status_message=message, processed_at=article.processed_at,
-        claimed_at=article.claimed_at, updated_at=timezone.now())
+        claimed_at=article.claimed_at, updated_at=timezone.now(), **updates)
 
 
 def article_mark_failed(*, article: Article, message: str) -> None:
-    """The article could not be extracted; the message says why."""
-    _article_set(article, ArticleStatus.FAILED, message)
+    """The article could not be extracted; the message says why. Never requeued."""
+    _article_set(article, ArticleStatus.FAILED, message, error=True)
 
 
 def article_mark_skipped(*, article: Article, message: str) -> None:
@@ -369,7 +380,7 @@ def article_mark_skipped(*, article: Article, message: str) -> None:
 
 def article_release(*, article: Article, message: str) -> None:
     """Put a claimed article back in the queue (before a retry)."""
-    _article_set(article, ArticleStatus.QUEUED, message)
+    _article_set(article, ArticleStatus.QUEUED, message, error=True)
 
 
 # Articles put back in the queue per transaction by ``articles_queue_extraction``.
@@ -407,24 +418,43 @@ def articles_queue_extraction(*, articles: QuerySet[Article], message: str = "")
 
 def stale_work(*, now: dt.datetime | None = None) -> tuple[list, list[int]]:
     """Ids of jobs and articles whose message was lost (broker outage) or whose worker died,
-    for ``requeue_stale``. Articles out of attempts are failed here, with a message."""
+    for ``requeue_stale``. A claim is stale when its worker's heartbeat (ingest.tasks)
+    stopped; its last error says so. Rows out of attempts are failed here, never requeued."""
     now = now or timezone.now()
     queued_before = now - dt.timedelta(seconds=settings.INGEST_REQUEUE_AFTER_SECONDS)
-    jobs = IngestJob.objects.filter(
+    lost_jobs = IngestJob.objects.filter(
+        status=JobStatus.RUNNING,
+        claimed_at__lt=now - dt.timedelta(seconds=settings.INGEST_JOB_STALE_SECONDS))
+    lost_articles = Article.objects.filter(
+        status=ArticleStatus.PROCESSING,
+        claimed_at__lt=now - dt.timedelta(seconds=settings.INGEST_ARTICLE_STALE_SECONDS))
+    lost = ("Its worker stopped in the middle of attempt {} (killed, out of memory, or the "
+            "machine went away).")
+    for rows in (lost_jobs, lost_articles):
+        for pk, attempts in rows.values_list("pk", "attempts"):
+            rows.model.objects.filter(pk=pk).update(last_error=lost.format(attempts))
+    gave_up = f"Gave up after {settings.INGEST_MAX_ATTEMPTS} attempts: "
+    spent = {"attempts__gte": settings.INGEST_MAX_ATTEMPTS}
+    for pk, error in Article.objects.filter(**spent).filter(
+            Q(pk__in=lost_articles.values("pk"))
+            | Q(status=ArticleStatus.QUEUED, updated_at__lt=queued_before)).values_list(
+            "pk", "last_error"):
+        Article.objects.filter(pk=pk).update(status=ArticleStatus.FAILED, processed_at=now,
+                                             updated_at=now, status_message=gave_up + error)
+    for pk, error in IngestJob.objects.filter(**spent).filter(
+            Q(pk__in=lost_jobs.values("pk"))
+            | Q(status=JobStatus.QUEUED, updated_at__lt=queued_before)).values_list(
+            "pk", "last_error"):
+        IngestJob.objects.filter(pk=pk).update(status=JobStatus.FAILED, finished_at=now,
+                                               updated_at=now, message=gave_up + error)
+    jobs = IngestJob.objects.filter(attempts__lt=settings.INGEST_MAX_ATTEMPTS).filter(
         Q(status=JobStatus.QUEUED, updated_at__lt=queued_before)
-        | Q(status=JobStatus.RUNNING,
-            claimed_at__lt=now - dt.timedelta(seconds=settings.INGEST_JOB_STALE_SECONDS)))
-    articles = Article.objects.filter(
+        | Q(pk__in=lost_jobs.values("pk")))
+    articles = Article.objects.filter(attempts__lt=settings.INGEST_MAX_ATTEMPTS).filter(
         Q(status=ArticleStatus.QUEUED, updated_at__lt=queued_before)
-        | Q(status=ArticleStatus.PROCESSING,
-            claimed_at__lt=now - dt.timedelta(seconds=settings.INGEST_ARTICLE_STALE_SECONDS)))
-    articles.filter(attempts__gte=settings.INGEST_MAX_ATTEMPTS).update(
-        status=ArticleStatus.FAILED, processed_at=now, updated_at=now,
-        status_message=f"Gave up after {settings.INGEST_MAX_ATTEMPTS} attempts (the worker "
-                       "stopped or timed out each time).")
+        | Q(pk__in=lost_articles.values("pk")))
     job_ids = list(jobs.values_list("pk", flat=True)[:1000])
-    article_ids = list(articles.filter(attempts__lt=settings.INGEST_MAX_ATTEMPTS)
-                       .values_list("pk", flat=True)[:1000])
+    article_ids = list(articles.values_list("pk", flat=True)[:1000])
     # Touching updated_at spaces out the next requeue of rows that are merely waiting.
     IngestJob.objects.filter(pk__in=job_ids, status=JobStatus.QUEUED).update(updated_at=now)
     Article.objects.filter(pk__in=article_ids, status=ArticleStatus.QUEUED).update(updated_at=now)

@@ -14,7 +14,6 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from events import services
-from events.caching import control_log_changed
 from events.choices import (
     AccordKind,
     AccordRelation,
@@ -40,18 +39,13 @@ D = dt.date
 
 @pytest.fixture(autouse=True)
 def api_settings(settings):
-    settings.API_ALLOW_ANONYMOUS_READ = True
+    settings.ANONYMOUS_READ = True
     # Throttle counters live in the shared cache; tests other than the throttle test
     # must never meet them.
     settings.API_THROTTLE_RATES = {"user": "100000/hour", "anon": "100000/hour"}
+    # Likewise the exports' slots: a test that reads only part of an export holds one.
+    settings.API_EXPORT_CONCURRENCY = 1000
     return settings
-
-
-@pytest.fixture(autouse=True)
-def fresh_control_cache(django_db_setup):
-    """Cached control answers of an earlier test were computed from its rolled-back rows:
-    each test starts from a new version (events.caching)."""
-    control_log_changed()
 
 
 @pytest.fixture

@@ -24,22 +24,25 @@ def test_anonymous_reads_when_the_setting_allows(api, world, url):
 
 @pytest.mark.parametrize("url", READ_URLS)
 def test_anonymous_is_asked_to_sign_in_when_the_setting_forbids(api, world, settings, url):
-    settings.API_ALLOW_ANONYMOUS_READ = False
+    settings.ANONYMOUS_READ = False
     response = api.get(url)
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Token"
 
 
-def test_signed_in_users_read_when_anonymous_reads_are_off(world, settings, outsider, analyst):
-    settings.API_ALLOW_ANONYMOUS_READ = False
-    for user in (outsider, analyst):
-        response = client_for(user).get(EVENTS)
-        assert response.status_code == 200
-        assert len(response.json()["results"]) == 3
+def test_reading_needs_a_role_when_anonymous_reads_are_off(world, settings, outsider, analyst):
+    """One role model with the pages: a signed-in user without a role reads nothing."""
+    settings.ANONYMOUS_READ = False
+    response = client_for(analyst).get(EVENTS)
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 3
+    response = client_for(outsider).get(EVENTS)
+    assert response.status_code == 403
+    assert response.json()["detail"] == "Reading needs the analysts' or editors' role."
 
 
 def test_token_client_reads_and_writes(token_client, world, settings):
-    settings.API_ALLOW_ANONYMOUS_READ = False
+    settings.ANONYMOUS_READ = False
     assert token_client.get(EVENTS).status_code == 200
     response = token_client.post(EVENTS, new_event(world), format="json")
     assert response.status_code == 201, response.content
@@ -111,7 +114,7 @@ def test_cors_headers_for_an_allowed_origin(api, world, settings):
 def test_a_forged_session_cookie_is_just_anonymous(api, world, settings):
     api.cookies[settings.SESSION_COOKIE_NAME] = "abc\x00def"
     assert api.get(EVENTS).status_code == 200
-    settings.API_ALLOW_ANONYMOUS_READ = False
+    settings.ANONYMOUS_READ = False
     assert api.get(EVENTS).status_code == 401
 
 

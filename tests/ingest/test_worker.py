@@ -46,22 +46,27 @@ def wait_for(predicate, *, timeout: float, what: str, interval: float = 0.05):
     raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
 
 
+def worker_env() -> dict:
+    db = connection.settings_dict
+    return {
+        **os.environ,
+        "DATABASE_URL": f"postgis://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/"
+                        f"{db['NAME']}",
+        "REDIS_URL": django_settings.REDIS_URL,
+        "FETCH_ALLOWED_PRIVATE_HOSTS": "127.0.0.1",
+    }
+
+
 class Worker:
     """A `celery worker` subprocess on the test database; stop() or kill() it."""
 
-    def __init__(self, log_path: Path):
+    def __init__(self, log_path: Path, *, product_timings: bool = False):
         self.name = f"ckbtest-{uuid.uuid4().hex[:8]}@localhost"
-        db = connection.settings_dict
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"postgis://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/"
-                            f"{db['NAME']}",
-            "REDIS_URL": django_settings.REDIS_URL,
-            "FETCH_ALLOWED_PRIVATE_HOSTS": "127.0.0.1",
+        env = worker_env()
+        if not product_timings:
             # claims older than 2 s count as abandoned, so the test need not wait minutes
-            "INGEST_ARTICLE_STALE_SECONDS": "2",
-            "INGEST_JOB_STALE_SECONDS": "2",
-        }
+            env.update(INGEST_ARTICLE_STALE_SECONDS="2", INGEST_JOB_STALE_SECONDS="2",
+                       INGEST_HEARTBEAT_SECONDS="1")
         self.log = log_path.open("w")
         self.proc = subprocess.Popen(
             [str(CELERY), "-A", "conflictkb", "worker", "-l", "info", "-c", "1", "-n", self.name,
@@ -101,13 +106,33 @@ def broker():
 def start_worker(tmp_path, broker):
     workers = []
 
-    def start() -> Worker:
-        workers.append(Worker(tmp_path / f"worker-{len(workers)}.log"))
+    def start(**options) -> Worker:
+        workers.append(Worker(tmp_path / f"worker-{len(workers)}.log", **options))
         return workers[-1]
 
     yield start
     for worker in workers:
         worker.stop()
+
+
+@pytest.fixture
+def beat(tmp_path, broker):
+    """`celery beat` with the product's schedule (requeue_stale every minute)."""
+    log = (tmp_path / "beat.log").open("w")
+    proc = subprocess.Popen(
+        [str(CELERY), "-A", "conflictkb", "beat", "-l", "info",
+         "--schedule", str(tmp_path / "beat-schedule"), "--pidfile", ""],
+        cwd=ROOT, env=worker_env(), stdout=log, stderr=subprocess.STDOUT,
+        start_new_session=True)
+    yield proc
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+    log.close()
 
 
 def test_a_url_goes_through_the_worker_even_when_its_message_was_lost(
@@ -166,3 +191,30 @@ def test_a_worker_killed_mid_article_leaves_nothing_half_written_and_it_is_redon
     evidence = Evidence.objects.filter(article=article)
     assert not evidence.values("event", "start", "end").annotate(n=Count("id")).filter(n__gt=1)
     assert article.processed_at > timezone.now() - dt.timedelta(minutes=10)
+
+
+def test_a_killed_worker_s_article_is_done_within_three_minutes_exactly_once(
+        start_worker, beat):
+    """With the product's timings (heartbeat 15 s, stale after 60 s, beat's requeue_stale
+    every minute) and no help from the test: the next worker finishes it."""
+    text = "\n\n".join((ARTICLE_PARAGRAPHS + OTHER_PARAGRAPHS) * 8)
+    job = article_submit_text(text=text, title="Another long day", published="2020-02-26")
+    first = start_worker(product_timings=True)
+    article = wait_for(lambda: Article.objects.filter(jobs=job, status=ArticleStatus.PROCESSING)
+                       .first(), timeout=120, what="the worker to claim the article",
+                       interval=0.02)
+    first.kill()
+    killed_at = time.monotonic()
+    start_worker(product_timings=True)
+    wait_for(lambda: Article.objects.filter(pk=article.pk, status=ArticleStatus.DONE).exists(),
+             timeout=180 - (time.monotonic() - killed_at), what="the article to be done",
+             interval=0.5)
+    article.refresh_from_db()
+    assert article.attempts == 2
+    assert "worker stopped in the middle of attempt 1" in article.last_error
+    mentions = Mention.objects.filter(article=article)
+    assert mentions.exists()
+    assert not mentions.values("kind", "start", "end", "event", "place", "actor", "accord") \
+        .annotate(n=Count("id")).filter(n__gt=1)
+    evidence = Evidence.objects.filter(article=article)
+    assert not evidence.values("event", "start", "end").annotate(n=Count("id")).filter(n__gt=1)

@@ -16,9 +16,7 @@ REDIS_URL ?= redis://127.0.0.1:6379/0
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
-# DEBUG is false, so Django needs a secret key: one made for this checkout, kept in .secret-key.
-SECRET_KEY ?= $(shell [ -s .secret-key ] || python3 -c 'import secrets; print(secrets.token_urlsafe(50))' > .secret-key; cat .secret-key)
-export DATABASE_URL REDIS_URL SECRET_KEY
+export DATABASE_URL REDIS_URL
 
 DEBIAN_PACKAGES := postgresql-15 postgresql-15-postgis-3 gdal-bin redis-server chromium fonts-dejavu-core
 # Node.js/npm install the front-end assets; any npm will do (a NodeSource build bundles its own).
@@ -68,7 +66,12 @@ assets: node_modules/.installed ## install the front-end assets the pages serve 
 install: system venv assets ## everything the product needs on this machine
 
 .PHONY: setup
-setup: install services ## install, start services, migrate, load the gazetteer and the registry
+# DEBUG is false, so Django needs a secret key: one made for this checkout, kept in .secret-key,
+# which the settings read when SECRET_KEY is not in the environment.
+.secret-key:
+	@umask 077 && python3 -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+setup: install .secret-key services ## install, start services, migrate, load the gazetteer and the registry
 	$(call say,Migrating the database)
 	$(PY) manage.py migrate --no-input
 	$(call say,Loading the gazetteer (GeoNames cities500 and countries))

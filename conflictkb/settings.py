@@ -14,7 +14,13 @@ from .env import env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", False)
+# The environment's key, else the file SECRET_KEY_FILE names (a container secret; by default
+# the .secret-key `make` writes for this checkout, so that every manage.py command, extract
+# and the scoring scripts included, runs after `make setup`).
 SECRET_KEY = env_str("SECRET_KEY", "")
+_SECRET_KEY_FILE = Path(env_str("SECRET_KEY_FILE", str(BASE_DIR / ".secret-key")))
+if not SECRET_KEY and _SECRET_KEY_FILE.is_file():
+    SECRET_KEY = _SECRET_KEY_FILE.read_text(encoding="utf-8").strip()
 if not SECRET_KEY:
     if not DEBUG:
         # A public fallback key would let anyone forge sessions and password-reset links.

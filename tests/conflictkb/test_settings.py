@@ -26,11 +26,18 @@ def example_env() -> dict[str, str]:
     return values
 
 
-def test_without_a_secret_key_and_debug_the_product_does_not_start():
-    result = manage("check", DEBUG="false")
+def test_without_a_secret_key_and_debug_the_product_does_not_start(tmp_path):
+    result = manage("check", DEBUG="false", SECRET_KEY_FILE=str(tmp_path / "none"))
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is false" in result.stderr
     assert manage("check", DEBUG="true").returncode == 0  # local development needs none
+
+
+def test_the_key_make_wrote_for_the_checkout_is_used(tmp_path):
+    key_file = tmp_path / "key"
+    key_file.write_text(secrets.token_urlsafe(50) + "\n")
+    result = manage("check", DEBUG="false", SECRET_KEY_FILE=str(key_file))
+    assert result.returncode == 0, result.stderr
 
 
 def test_check_deploy_is_clean_with_the_example_production_settings():

@@ -124,7 +124,10 @@ def events_create(*, drafts: Sequence[EventDraft], origin: str = EventOrigin.EDI
         event = Event(origin=origin, **draft.values)
         if origin == EventOrigin.EDITOR:
             event.locked_fields = list(SCALAR_FIELDS) + ["actors", "accords"]
-        event_validate(event, gainer_kind=_gainer_kind(draft.actors))
+        # An editor's sub-type decides the kind; the pipeline's values agree already.
+        typology_complete(event, gainer_kind=_gainer_kind(draft.actors),
+                          kind_follows="sub_event_type" in draft.values)
+        event_validate(event)
         events.append(event)
     Event.objects.bulk_create(events)
     actor_rows = [_actor_rows(e, d.actors) for e, d in zip(events, drafts, strict=True)]

@@ -60,7 +60,7 @@ from .events import (
     event_validate,
     events_create,
 )
-from .figures import article_figures_save, figure_from_legacy_event, is_legacy_event
+from .figures import article_figures_save, is_legacy_event, legacy_events_fold
 from .history import event_snapshot, revision_build, revision_record, revisions_write
 from .matching import EventMatcher, NewEvent, event_survivor, lock_match_keys
 from .registry import unique_slug
@@ -470,7 +470,8 @@ def _save(*, article: Article, result: DocumentResult, pipeline_version: str,
         key = (evidence.start, evidence.end, evidence.event.type)
         by_span.setdefault(key, []).append(event_survivor(event=evidence.event))
     new_keys: dict[tuple, int] = {}
-    planned = [(ev, _plan(ev, resolver, published, pipeline_version)) for ev in result.events]
+    events, legacy_figures = legacy_events_fold(result.events)
+    planned = [(ev, _plan(ev, resolver, published, pipeline_version)) for ev in events]
     planned = [(ev, plan) for ev, plan in planned if plan is not None]
     for ev, plan in planned:
         key = (ev.evidence.start, ev.evidence.end, plan.values["type"])
@@ -585,10 +586,8 @@ def _save(*, article: Article, result: DocumentResult, pipeline_version: str,
             summary.events_deleted.append(event_id)
 
     summary.mentions = rows_insert(Mention, MENTION_COLUMNS, mentions)
-    figures = [*result.figures, *filter(None, (figure_from_legacy_event(ev)
-                                               for ev in result.events if is_legacy_event(ev)))]
     summary.figures = len(article_figures_save(
-        article=article, figures=figures, resolver=resolver,
+        article=article, figures=[*result.figures, *legacy_figures], resolver=resolver,
         pipeline_version=pipeline_version, published=published, replace=not first_time))
 
     done = {"status": ArticleStatus.DONE, "processed_at": timezone.now(),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 
 from events.choices import FigureKind
 from events.models import Article, Figure
@@ -35,6 +36,29 @@ def figure_from_legacy_event(ev: ExtractedEvent) -> ExtractedFigure | None:
 
 def is_legacy_event(ev: ExtractedEvent) -> bool:
     return ev.type in _LEGACY
+
+
+def legacy_events_fold(events: Sequence[ExtractedEvent]
+                       ) -> tuple[list[ExtractedEvent], list[ExtractedFigure]]:
+    """An older extractor's result without events of kind casualties or displacement.
+
+    A count told in the sentence of an incident ("shelling hit the market, killing four")
+    is that incident's; a count told alone ("95,000 have fled since December") is a
+    figure. Returns the incidents (copies where a count was added) and those figures.
+    """
+    kept = [replace(ev) for ev in events if not is_legacy_event(ev)]
+    figures = []
+    for ev in events:
+        if not is_legacy_event(ev):
+            continue
+        attribute = _LEGACY[ev.type][1]
+        incident = next((k for k in kept if k.evidence.start == ev.evidence.start
+                         and getattr(k, attribute) is None), None)
+        if incident is not None:
+            setattr(incident, attribute, getattr(ev, attribute))
+        elif (figure := figure_from_legacy_event(ev)) is not None:
+            figures.append(figure)
+    return kept, figures
 
 
 def article_figures_save(*, article: Article, figures: Sequence[ExtractedFigure], resolver,

@@ -44,10 +44,11 @@ class Event(TimeStampedModel):
     # ACLED's coding (ingest/nlp/typology.py): the sub-type, and its event type, which
     # always follows from it (``typology_complete``). The kind (``type``) follows the
     # sub-type when an editor corrects it.
+    # Empty until saved: ``save`` and the services (``event_validate``) fill both in.
     event_type = models.CharField(max_length=30, choices=AcledEventType.choices, db_index=True,
-                                  default=AcledEventType.STRATEGIC_DEVELOPMENTS)
+                                  default="")
     sub_event_type = models.CharField(max_length=40, choices=SubEventType.choices,
-                                      db_index=True, default=SubEventType.OTHER)
+                                      db_index=True, default="")
     date = models.DateField(db_index=True)
     date_precision = models.CharField(max_length=5, choices=DatePrecision.choices,
                                       default=DatePrecision.DAY)
@@ -103,6 +104,10 @@ class Event(TimeStampedModel):
     def __str__(self) -> str:
         where = self.place.name if self.place_id and self.place else "unknown place"
         return f"{self.get_type_display()} at {where} on {self.date}"
+
+    def save(self, *args, **kwargs):
+        typology_complete(self)  # rows written without the services stay consistent too
+        super().save(*args, **kwargs)
 
     @property
     def is_active(self) -> bool:

@@ -48,7 +48,8 @@ class Event(TimeStampedModel):
     event_type = models.CharField(max_length=30, choices=AcledEventType.choices, db_index=True,
                                   default="")
     sub_event_type = models.CharField(max_length=40, choices=SubEventType.choices,
-                                      db_index=True, default="")
+                                      db_index=True, default="", blank=True,
+                                      help_text="Left empty, the kind's own is set.")
     date = models.DateField(db_index=True)
     date_precision = models.CharField(max_length=5, choices=DatePrecision.choices,
                                       default=DatePrecision.DAY)

@@ -70,7 +70,7 @@ def actor_detail(request, slug):
               .select_related("place", "lost_by").order_by("-date")[:100])
     lost = (ControlFlip.objects.filter(lost_by=actor, state=ControlState.HELD)
             .select_related("place", "actor").order_by("-date")[:100])
-    events = (Event.objects.active().filter(event_actors__actor=actor).distinct()
+    events = (Event.objects.active().news().filter(event_actors__actor=actor).distinct()
               .with_related().order_by("-date")[:50])
     color = actor_color(actor)
     points = [_point(f.place, f"gained {f.date:%Y-%m-%d}: {f.place.name}", color) for f in gained]

@@ -177,3 +177,39 @@ def test_real_extraction_of_written_sentences(db):
     assert shelled and shelled[0].fatalities == 6
     figures = list(Figure.objects.filter(article=article))
     assert [(f.kind, f.count) for f in figures] == [("displaced", 80_000)]
+
+
+def test_the_migration_codes_rows_older_than_the_typology(kb):
+    """0010's conversion: the kind's sub-type, the government's regaining by the gaining
+    actor's kind, and old casualty rows kept with the sub-type "Other"."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = import_module("events.migrations.0010_event_typology")
+    town = kb["town"]
+    rows = {
+        "regained": services.event_create(
+            values={"type": EventType.CONTROL_CHANGE, "date": dt.date(2020, 2, 5),
+                    "place": town}, actors=[(kb["army"], ActorRole.GAINS_CONTROL)]),
+        "overtaken": services.event_create(
+            values={"type": EventType.CONTROL_CHANGE, "date": dt.date(2020, 2, 9),
+                    "place": town}, actors=[(kb["rebels"], ActorRole.GAINS_CONTROL)]),
+        "siege": services.event_create(values={"type": EventType.SIEGE,
+                                               "date": dt.date(2020, 1, 5), "place": town}),
+        "toll": services.event_create(values={"type": "casualties", "fatalities": 30,
+                                              "date": dt.date(2020, 1, 6), "place": town}),
+    }
+    # As the rows were before the migration: no coding at all.
+    Event.objects.update(sub_event_type="", event_type="")
+    with connection.schema_editor() as editor:
+        migration.code_rows(apps, editor)
+    coded = {name: Event.objects.values_list("type", "event_type", "sub_event_type")
+             .get(pk=event.pk) for name, event in rows.items()}
+    assert coded == {
+        "regained": ("control_change", "battles", "government_regains_territory"),
+        "overtaken": ("control_change", "battles", "non_state_actor_overtakes_territory"),
+        "siege": ("siege", "battles", "armed_clash"),
+        "toll": ("casualties", "strategic_developments", "other"),
+    }

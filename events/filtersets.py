@@ -14,6 +14,7 @@ from django import forms
 from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.measure import D
 from django.db.models import Exists, OuterRef, Q
+from drf_spectacular.utils import extend_schema_field
 
 from events.choices import (
     AccordKind,
@@ -150,6 +151,13 @@ class EventFilterForm(forms.Form):
 BACKGROUND_CHOICES = [("true", "Background only"), ("false", "News only")]
 
 
+@extend_schema_field({"type": "string", "enum": [value for value, _ in BACKGROUND_CHOICES],
+                      "description": "true: background events only; false: news only; "
+                                     "absent: news and verified background events"})
+class BackgroundFilter(django_filters.ChoiceFilter):
+    """``true`` or ``false``, anything else a 400 (a boolean field would ignore it)."""
+
+
 class EventFilterSet(django_filters.FilterSet):
     """Events by date, type, status, actor, place, area, accord, confidence, outlet, text.
 
@@ -167,7 +175,7 @@ class EventFilterSet(django_filters.FilterSet):
                                                      label="ACLED event type")
     sub_event_type = django_filters.MultipleChoiceFilter(choices=SubEventType.choices,
                                                          label="ACLED sub-event type")
-    background = django_filters.ChoiceFilter(
+    background = BackgroundFilter(
         choices=BACKGROUND_CHOICES, method="filter_noop", empty_label="News",
         label="Background (told in passing, long before the article)")
     review_status = django_filters.MultipleChoiceFilter(choices=ReviewStatus.choices)

@@ -289,6 +289,8 @@ def event_split(*, event: Event, evidence_ids: Sequence[int], changes: dict | No
     changes = dict(changes or {})
     actors = changes.pop("actors", actors)
     accords = changes.pop("accords", accords)
+    if "type" in changes and "sub_event_type" not in changes:
+        del values["sub_event_type"]  # a new kind alone takes its own sub-type
     values.update(changes)
     new = event_create(values=values, actors=actors, accords=accords, origin=EventOrigin.EDITOR,
                        user=user, via=via, reason=reason or f"split from event {event.pk}")

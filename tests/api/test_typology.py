@@ -108,3 +108,15 @@ def test_acled_export_writes_the_stored_sub_types(api, world):
         ("Explosions/Remote violence", "Air/drone strike"),
         ("Explosions/Remote violence", "Suicide bomb"),
     ]
+
+
+def test_a_split_with_a_new_kind_gets_that_kinds_sub_type(editor_client, world):
+    response = editor_client.post(f"{URL}{world['battle'].pk}/split/",
+                                  {"changes": {"type": "shelling"}}, format="json")
+    assert response.status_code == 201, response.content
+    assert (response.json()["type"], response.json()["sub_event_type"]) == \
+        ("shelling", "shelling_artillery_missile_attack")
+    response = editor_client.post(f"{URL}{world['battle'].pk}/split/",
+                                  {"changes": {"sub_event_type": "grenade"}}, format="json")
+    assert (response.json()["type"], response.json()["sub_event_type"]) == \
+        ("explosion", "grenade")

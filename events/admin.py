@@ -24,6 +24,7 @@ from events.models import (
     EventActor,
     Evidence,
     Feed,
+    Figure,
     IngestJob,
     Mention,
     Place,
@@ -214,15 +215,18 @@ class EvidenceInline(admin.StackedInline):
 class EventAdmin(admin.ModelAdmin):
     """Event edits keep the services' rules: revision, locked fields, control log."""
 
-    list_display = ("__str__", "type", "date", "place", "review_status", "confidence", "origin")
-    list_filter = ("type", "review_status", "origin", "date_precision", "location_precision")
+    list_display = ("__str__", "type", "sub_event_type", "date", "place", "review_status",
+                    "background", "confidence", "origin")
+    list_filter = ("type", "event_type", "sub_event_type", "background", "review_status",
+                   "origin", "date_precision", "location_precision")
     list_select_related = ("place",)
     search_fields = ("summary", "location_text", "place__name", "acled_event_id")
     date_hierarchy = "date"
     autocomplete_fields = ("place",)
     raw_id_fields = ("merged_into",)
-    readonly_fields = ("origin", "extractor_version", "acled_event_id", "created_at",
-                       "updated_at")
+    # event_type follows the sub-type (typology_complete).
+    readonly_fields = ("event_type", "origin", "extractor_version", "acled_event_id",
+                       "created_at", "updated_at")
     inlines = (EventActorInline, EventAccordInline, EvidenceInline)
 
     def save_model(self, request, obj, form, change):
@@ -270,6 +274,19 @@ class EventAdmin(admin.ModelAdmin):
             revision_record(instance=obj, action=RevisionAction.DELETE, via=RevisionVia.ADMIN,
                             user=request.user, before=snapshot(obj), after={})
         super().delete_queryset(request, queryset)
+
+
+@admin.register(Figure)
+class FigureAdmin(admin.ModelAdmin):
+    """Totals over a period that articles give; the pipeline writes and replaces them."""
+
+    list_display = ("__str__", "kind", "count", "period_start", "period_end", "place",
+                    "article")
+    list_filter = ("kind",)
+    list_select_related = ("place", "article")
+    search_fields = ("sentence", "place__name")
+    raw_id_fields = ("place", "article", "actors")
+    date_hierarchy = "period_end"
 
 
 @admin.register(EventActor)

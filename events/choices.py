@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from ingest.nlp import typology
+
 
 class PlaceKind(models.TextChoices):
     POPULATED_PLACE = "populated_place", "Populated place"
@@ -28,16 +30,57 @@ class AccordKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class EventType(models.TextChoices):
-    CONTROL_CHANGE = "control_change", "Change of territorial control"
-    BATTLE = "battle", "Battle"
-    AIR_STRIKE = "air_strike", "Air strike"
-    SHELLING = "shelling", "Shelling"
-    SIEGE = "siege", "Siege or encirclement"
-    DISPLACEMENT = "displacement", "Displacement"
-    CASUALTIES = "casualties", "Casualties"
-    AGREEMENT = "agreement", "Agreement"
-    OTHER = "other", "Other"
+# ACLED's typology lives in one table, ingest/nlp/typology.py (read by the NLP too): the
+# choices below are built from it.
+EventType = models.TextChoices(
+    "EventType", [(value.upper(), (value, label)) for value, label in typology.KINDS.items()])
+EventType.__doc__ = """Our short kind of an event: what it means to the control log and the map.
+
+``casualties`` and ``displacement`` are only for rows older than the typology."""
+LEGACY_EVENT_TYPES = frozenset({"casualties", "displacement"})
+
+AcledEventType = models.TextChoices(
+    "AcledEventType", [(slug.upper(), (slug, label))
+                       for slug, label in typology.EVENT_TYPES.items()])
+SubEventType = models.TextChoices(
+    "SubEventType", [(s.slug.upper(), (s.slug, s.label)) for s in typology.SUB_EVENT_TYPES])
+FigureKind = models.TextChoices(
+    "FigureKind", [(value.upper(), (value, label))
+                   for value, label in typology.FIGURE_KINDS.items()])
+# A siege is fought (an armed clash) or only told (other); old counts are "other".
+_ALSO_FITS = {"siege": {"armed_clash", "other"}, "casualties": {"other"},
+              "displacement": {"other"}}
+
+
+def sub_type_fits(kind: str, sub_event_type: str) -> bool:
+    """Whether an event of ``kind`` may have ``sub_event_type``."""
+    sub = typology.SUB_EVENT_TYPE.get(sub_event_type)
+    return sub is not None and (sub.kind == kind or sub_event_type in _ALSO_FITS.get(kind, ()))
+
+
+def sub_type_for(kind: str, *, gainer_kind: str | None = None) -> str:
+    """The sub-type of an event of ``kind`` when nothing finer is known; a change of control
+    is the government's regaining when the gaining actor is state forces."""
+    if kind == "control_change" and gainer_kind is not None:
+        return typology.territory_sub_type(gainer_is_state=gainer_kind == "state_forces")
+    return typology.DEFAULT_SUB_EVENT_TYPE.get(kind, "other")
+
+
+def kind_for(sub_event_type: str, *, kind: str = "") -> str:
+    """The kind an event takes with ``sub_event_type``: ``kind`` when it fits, else the
+    sub-type's own (an editor correcting the sub-type moves the kind with it)."""
+    if kind and sub_type_fits(kind, sub_event_type):
+        return kind
+    return typology.SUB_EVENT_TYPE[sub_event_type].kind
+
+
+def sub_type_label(sub_event_type: str) -> str:
+    sub = typology.SUB_EVENT_TYPE.get(sub_event_type)
+    return sub.label if sub else ""
+
+
+def event_type_label(event_type: str) -> str:
+    return typology.EVENT_TYPES.get(event_type, "")
 
 
 class DatePrecision(models.TextChoices):

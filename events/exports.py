@@ -21,11 +21,11 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import StreamingHttpResponse
 
 from events.choices import (
-    ActorKind,
     ActorRole,
     DatePrecision,
-    EventType,
     LocationPrecision,
+    event_type_label,
+    sub_type_label,
 )
 from events.expressions import coordinate, text_array
 from events.models import Accord, Actor, Event, EventAccord, EventActor, Evidence
@@ -119,7 +119,8 @@ def point_geometry(point) -> dict | None:
 
 # --- events ---------------------------------------------------------------------------
 
-_EVENT_FIELDS = ("id", "type", "date", "date_precision", "end_date", "review_status",
+_EVENT_FIELDS = ("id", "type", "event_type", "sub_event_type", "date", "date_precision",
+                 "end_date", "review_status",
                  "confidence", "place_id", "location_precision", "location_text",
                  "fatalities", "displaced", "summary", "acled_event_id",
                  "place__geonames_id", "place__name", "place__admin1_name",
@@ -165,13 +166,15 @@ class ExportEvidence(NamedTuple):
 class ExportEvent:
     """An event as the exports read it: its fields, its place's, its actors, accords, evidence."""
 
-    __slots__ = ("pk", "type", "date", "date_precision", "end_date", "review_status",
+    __slots__ = ("pk", "type", "event_type", "sub_event_type", "date", "date_precision",
+                 "end_date", "review_status",
                  "confidence", "place_id", "location_precision", "location_text", "fatalities",
                  "displaced", "summary", "acled_event_id", "geonames_id", "place_name",
                  "admin1", "country", "lon", "lat", "actors", "accords", "evidence")
 
     def __init__(self, row: tuple, actors: _ActorsByRole):
-        (self.pk, self.type, self.date, self.date_precision, self.end_date, self.review_status,
+        (self.pk, self.type, self.event_type, self.sub_event_type, self.date,
+         self.date_precision, self.end_date, self.review_status,
          self.confidence, self.place_id, self.location_precision, self.location_text,
          self.fatalities, self.displaced, self.summary, self.acled_event_id, self.geonames_id,
          self.place_name, self.admin1, self.country, self.lon, self.lat, links, accords,
@@ -246,7 +249,8 @@ def _sources(event: ExportEvent) -> list[str]:
 
 
 EVENT_HEADER = [
-    "id", "type", "date", "date_precision", "end_date", "review_status", "confidence",
+    "id", "type", "event_type", "sub_event_type", "date", "date_precision", "end_date",
+    "review_status", "confidence",
     "place_id", "geonames_id", "place", "admin1", "country", "latitude", "longitude",
     "location_precision", "fatalities", "displaced", "actors", "accords", "summary",
     "sources", "article_urls",
@@ -257,7 +261,8 @@ def event_values(e: ExportEvent) -> list:
     """An event's values in ``EVENT_HEADER``'s order (None for nothing)."""
     placed = e.place_id is not None
     return [
-        e.pk, e.type, e.date.isoformat(), e.date_precision,
+        e.pk, e.type, event_type_label(e.event_type), sub_type_label(e.sub_event_type),
+        e.date.isoformat(), e.date_precision,
         e.end_date.isoformat() if e.end_date else None, e.review_status,
         round(e.confidence, 3), e.place_id, e.geonames_id, e.place_name, e.admin1, e.country,
         round(e.lat, 6) if placed else None, round(e.lon, 6) if placed else None,
@@ -285,16 +290,6 @@ ACLED_COLUMNS_ORDER = [
     "longitude", "geo_precision", "source", "notes", "fatalities",
 ]
 
-_ACLED_TYPES = {
-    EventType.BATTLE: ("Battles", "Armed clash"),
-    EventType.AIR_STRIKE: ("Explosions/Remote violence", "Air/drone strike"),
-    EventType.SHELLING: ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
-    EventType.SIEGE: ("Battles", "Armed clash"),
-    EventType.AGREEMENT: ("Strategic developments", "Agreement"),
-    EventType.DISPLACEMENT: ("Strategic developments", "Other"),
-    EventType.CASUALTIES: ("Strategic developments", "Other"),
-    EventType.OTHER: ("Strategic developments", "Other"),
-}
 _TIME_PRECISION = {DatePrecision.DAY: 1, DatePrecision.WEEK: 2, DatePrecision.MONTH: 3,
                    DatePrecision.YEAR: 3}
 _GEO_PRECISION = {LocationPrecision.EXACT: 1, LocationPrecision.NEAR: 2,
@@ -314,13 +309,8 @@ def _actors(event: ExportEvent, *roles: str) -> list[ExportActor]:
 
 
 def acled_types(event: ExportEvent) -> tuple[str, str]:
-    """Our event type as ACLED's (event_type, sub_event_type)."""
-    if event.type == EventType.CONTROL_CHANGE:
-        gainers = _actors(event, ActorRole.GAINS_CONTROL)
-        if gainers and gainers[0].kind == ActorKind.STATE_FORCES:
-            return "Battles", "Government regains territory"
-        return "Battles", "Non-state actor overtakes territory"
-    return _ACLED_TYPES.get(event.type, ("Strategic developments", "Other"))
+    """The event's ACLED labels (event_type, sub_event_type), as stored on it."""
+    return event_type_label(event.event_type), sub_type_label(event.sub_event_type)
 
 
 def _acled_sides(event: ExportEvent) -> tuple[list, list, list]:

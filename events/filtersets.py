@@ -14,15 +14,19 @@ from django import forms
 from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.measure import D
 from django.db.models import Exists, OuterRef, Q
+from drf_spectacular.utils import extend_schema_field
 
 from events.choices import (
     AccordKind,
+    AcledEventType,
     ActorKind,
     ActorRole,
     ArticleStatus,
     EventType,
+    FigureKind,
     PlaceKind,
     ReviewStatus,
+    SubEventType,
 )
 from events.models import (
     Accord,
@@ -32,6 +36,7 @@ from events.models import (
     EventAccord,
     EventActor,
     Evidence,
+    Figure,
     Place,
 )
 from events.models.base import name_lookup
@@ -143,17 +148,36 @@ class EventFilterForm(forms.Form):
         return data
 
 
+BACKGROUND_CHOICES = [("true", "Background only"), ("false", "News only")]
+
+
+@extend_schema_field({"type": "string", "enum": [value for value, _ in BACKGROUND_CHOICES],
+                      "description": "true: background events only; false: news only; "
+                                     "absent: news and verified background events"})
+class BackgroundFilter(django_filters.ChoiceFilter):
+    """``true`` or ``false``, anything else a 400 (a boolean field would ignore it)."""
+
+
 class EventFilterSet(django_filters.FilterSet):
     """Events by date, type, status, actor, place, area, accord, confidence, outlet, text.
 
-    Without ``review_status`` only active events (extracted or verified) are listed.
+    Without ``review_status`` only active events (extracted or verified) are listed;
+    without ``background`` only news (background events an editor has not verified are
+    left out: see ``EventQuerySet.news``).
     """
 
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte",
                                           label="From (YYYY-MM-DD)")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte",
                                         label="To (YYYY-MM-DD)")
-    type = django_filters.MultipleChoiceFilter(choices=EventType.choices)
+    type = django_filters.MultipleChoiceFilter(choices=EventType.choices, label="Kind")
+    event_type = django_filters.MultipleChoiceFilter(choices=AcledEventType.choices,
+                                                     label="ACLED event type")
+    sub_event_type = django_filters.MultipleChoiceFilter(choices=SubEventType.choices,
+                                                         label="ACLED sub-event type")
+    background = BackgroundFilter(
+        choices=BACKGROUND_CHOICES, method="filter_noop", empty_label="News",
+        label="Background (told in passing, long before the article)")
     review_status = django_filters.MultipleChoiceFilter(choices=ReviewStatus.choices)
     actor = django_filters.CharFilter(method="filter_actor", label="Actor (id or slug)")
     actor_role = django_filters.MultipleChoiceFilter(choices=ActorRole.choices,
@@ -206,6 +230,11 @@ class EventFilterSet(django_filters.FilterSet):
         queryset = super().filter_queryset(queryset)
         if not data.get("review_status"):
             queryset = queryset.active()
+        background = data.get("background")
+        if background:
+            queryset = queryset.filter(background=background == "true")
+        else:
+            queryset = queryset.news()
         actor, roles = data.get("actor"), data.get("actor_role")
         if actor or roles:
             links = EventActor.objects.filter(event=OuterRef("pk"))
@@ -218,6 +247,26 @@ class EventFilterSet(django_filters.FilterSet):
             queryset = queryset.filter(near_q("place__point", data["near"],
                                               float(data.get("radius_km") or 10)))
         return queryset
+
+
+class FigureFilterSet(django_filters.FilterSet):
+    """Figures by kind, place, article, country and the date they are told for."""
+
+    kind = django_filters.MultipleChoiceFilter(choices=FigureKind.choices)
+    place = IntegerFilter(field_name="place_id", label="Place id")
+    article = IntegerFilter(field_name="article_id", label="Article id")
+    country = django_filters.CharFilter(method="filter_country", label="Country (ISO code)")
+    date_from = django_filters.DateFilter(field_name="period_end", lookup_expr="gte",
+                                          label="Told for a date from (YYYY-MM-DD)")
+    date_to = django_filters.DateFilter(field_name="period_end", lookup_expr="lte",
+                                        label="Told for a date up to (YYYY-MM-DD)")
+
+    class Meta:
+        model = Figure
+        fields: list[str] = []
+
+    def filter_country(self, queryset, name, value):
+        return queryset.filter(place__country_code=value.upper())
 
 
 class PlaceFilterSet(django_filters.FilterSet):

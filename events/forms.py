@@ -25,6 +25,14 @@ from events.models import Accord, Actor, ActorSupport, Event, Place
 ACTOR_ROWS_EXTRA = 2
 
 
+def sub_type_choices() -> list:
+    """ACLED's sub-types grouped under their event types (optgroups of the select)."""
+    from ingest.nlp.typology import EVENT_TYPES, SUB_EVENT_TYPES
+
+    return [(label, [(s.slug, s.label) for s in SUB_EVENT_TYPES if s.event_type == slug])
+            for slug, label in EVENT_TYPES.items()]
+
+
 class ControlMapForm(forms.Form):
     """The control map's date and filters (also the GeoJSON view's parameters)."""
 
@@ -45,7 +53,10 @@ class ControlMapForm(forms.Form):
 class EventCorrectForm(forms.Form):
     """Every editable field of an event, with its actors as (actor, role) rows."""
 
-    type = forms.ChoiceField(choices=EventType.choices)
+    type = forms.ChoiceField(choices=EventType.choices, label="Kind",
+                             help_text="Changing the sub-type moves the kind with it.")
+    sub_event_type = forms.ChoiceField(choices=sub_type_choices, label="ACLED sub-event type",
+                                       required=False)
     date = forms.DateField(input_formats=["%Y-%m-%d"],
                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     date_precision = forms.ChoiceField(choices=DatePrecision.choices)
@@ -55,12 +66,17 @@ class EventCorrectForm(forms.Form):
                                    widget=forms.HiddenInput)
     location_precision = forms.ChoiceField(choices=LocationPrecision.choices)
     fatalities = forms.IntegerField(required=False, min_value=0)
+    injured = forms.IntegerField(required=False, min_value=0)
     displaced = forms.IntegerField(required=False, min_value=0)
     summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    background = forms.BooleanField(
+        required=False, label="Background (told in passing, not news)",
+        help_text="Kept off the map and the default lists until verified.")
     reason = forms.CharField(required=False, max_length=500, label="Why (for the history)")
 
-    scalar_fields = ("type", "date", "date_precision", "end_date", "place",
-                     "location_precision", "fatalities", "displaced", "summary")
+    scalar_fields = ("type", "sub_event_type", "date", "date_precision", "end_date", "place",
+                     "location_precision", "fatalities", "injured", "displaced", "summary",
+                     "background")
 
     def __init__(self, *args, event: Event, **kwargs):
         self.event = event
@@ -109,6 +125,8 @@ class EventCorrectForm(forms.Form):
             value = data.get(name)
             if name == "summary":
                 value = value or ""
+            if name == "sub_event_type" and not value:
+                continue  # not sent: the kind alone decides
             if value != getattr(self.event, name):
                 changes[name] = value
         actors = [(data[a], data[r]) for a, r in self.actor_rows if data.get(a) and data.get(r)]

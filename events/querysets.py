@@ -43,6 +43,11 @@ class EventQuerySet(models.QuerySet):
         """Events that count: not rejected and not merged into another."""
         return self.filter(review_status__in=[ReviewStatus.EXTRACTED, ReviewStatus.VERIFIED])
 
+    def news(self):
+        """Events that count as news: not background, or background an editor verified
+        (``Event.counts_as_news``)."""
+        return self.filter(Q(background=False) | Q(review_status=ReviewStatus.VERIFIED))
+
     def with_related(self):
         return self.select_related("place", "merged_into").prefetch_related(
             "event_actors__actor", "event_accords__accord", "evidence__article",

@@ -20,6 +20,10 @@ from events.choices import (
     DatePrecision,
     EventType,
     LocationPrecision,
+    SubEventType,
+    event_type_label,
+    kind_for,
+    sub_type_label,
 )
 from events.expressions import coordinate
 from events.models import Accord, Actor, Event, EventAccord, EventActor, Evidence, Place
@@ -68,19 +72,27 @@ class EventSerializer(serializers.ModelSerializer):
     actors = EventActorSerializer(source="event_actors", many=True, read_only=True)
     accords = EventAccordSerializer(source="event_accords", many=True, read_only=True)
     evidence = EvidenceSerializer(many=True, read_only=True)
+    event_type_label = serializers.CharField(source="get_event_type_display", read_only=True,
+                                             help_text="ACLED's label of event_type")
+    sub_event_type_label = serializers.CharField(source="get_sub_event_type_display",
+                                                 read_only=True,
+                                                 help_text="ACLED's label of sub_event_type")
 
     class Meta:
         model = Event
-        fields = ["id", "type", "date", "date_precision", "end_date", "place",
-                  "location_precision", "location_text", "fatalities", "displaced", "summary",
-                  "confidence", "review_status", "reject_reason", "merged_into", "origin",
-                  "locked_fields", "actors", "accords", "evidence", "created_at", "updated_at"]
+        fields = ["id", "type", "event_type", "event_type_label", "sub_event_type",
+                  "sub_event_type_label", "date", "date_precision", "end_date", "place",
+                  "location_precision", "location_text", "fatalities", "injured", "displaced",
+                  "summary", "background", "confidence", "review_status", "reject_reason",
+                  "merged_into", "origin", "locked_fields", "actors", "accords", "evidence",
+                  "created_at", "updated_at"]
 
 
 # --- the list's hot path ---------------------------------------------------------------
 
-_EVENT_FIELDS = ("id", "type", "date", "date_precision", "end_date", "place_id",
-                 "location_precision", "location_text", "fatalities", "displaced", "summary",
+_EVENT_FIELDS = ("id", "type", "event_type", "sub_event_type", "date", "date_precision",
+                 "end_date", "place_id", "location_precision", "location_text", "fatalities",
+                 "injured", "displaced", "summary", "background",
                  "confidence", "review_status", "reject_reason", "merged_into_id", "origin",
                  "locked_fields", "created_at", "updated_at", "place__geonames_id",
                  "place__name", "place__admin1_name", "place__country_code")
@@ -266,8 +278,9 @@ def event_list_data(ids: list[int]) -> list[dict]:
         })
     data = []
     for pk in ids:
-        (_, type_, date, date_precision, end_date, place_id, location_precision, location_text,
-         fatalities, displaced, summary, confidence, review_status, reject_reason,
+        (_, type_, event_type, sub_event_type, date, date_precision, end_date, place_id,
+         location_precision, location_text, fatalities, injured, displaced, summary,
+         background, confidence, review_status, reject_reason,
          merged_into_id, origin, locked_fields, created_at, updated_at, geonames_id,
          place_name, admin1, country, lon, lat) = rows[pk]
         place = None
@@ -276,10 +289,15 @@ def event_list_data(ids: list[int]) -> list[dict]:
                      "lat": round(lat, 6), "lon": round(lon, 6), "admin1": admin1,
                      "country": country}
         data.append({
-            "id": pk, "type": type_, "date": _date(date), "date_precision": date_precision,
+            "id": pk, "type": type_, "event_type": event_type,
+            "event_type_label": event_type_label(event_type),
+            "sub_event_type": sub_event_type,
+            "sub_event_type_label": sub_type_label(sub_event_type),
+            "date": _date(date), "date_precision": date_precision,
             "end_date": _date(end_date), "place": place,
             "location_precision": location_precision, "location_text": location_text,
-            "fatalities": fatalities, "displaced": displaced, "summary": summary,
+            "fatalities": fatalities, "injured": injured, "displaced": displaced,
+            "summary": summary, "background": background,
             "confidence": confidence, "review_status": review_status,
             "reject_reason": reject_reason, "merged_into": merged_into_id, "origin": origin,
             "locked_fields": locked_fields, "actors": actors[pk], "accords": accords[pk],
@@ -326,7 +344,11 @@ class AccordLinkInputSerializer(serializers.Serializer):
 class EventWriteSerializer(serializers.Serializer):
     """What an editor may set on an event; the view hands it to event_create/event_correct."""
 
-    type = serializers.ChoiceField(choices=EventType.choices)
+    type = serializers.ChoiceField(choices=EventType.choices, required=False,
+                                   help_text="Our kind; follows sub_event_type when only that "
+                                             "is given.")
+    sub_event_type = serializers.ChoiceField(choices=SubEventType.choices, required=False,
+                                             help_text="ACLED's sub-event type (slug).")
     date = serializers.DateField()
     date_precision = serializers.ChoiceField(choices=DatePrecision.choices, required=False)
     end_date = serializers.DateField(required=False, allow_null=True)
@@ -337,6 +359,9 @@ class EventWriteSerializer(serializers.Serializer):
     location_text = serializers.CharField(required=False, allow_blank=True, max_length=300)
     fatalities = serializers.IntegerField(required=False, allow_null=True, min_value=0,
                                           max_value=2_000_000_000)
+    injured = serializers.IntegerField(required=False, allow_null=True, min_value=0,
+                                       max_value=2_000_000_000)
+    background = serializers.BooleanField(required=False)
     displaced = serializers.IntegerField(required=False, allow_null=True, min_value=0,
                                          max_value=2_000_000_000)
     summary = serializers.CharField(required=False, allow_blank=True, max_length=20000)
@@ -351,6 +376,11 @@ class EventWriteSerializer(serializers.Serializer):
         end = attrs["end_date"] if "end_date" in attrs else getattr(self.instance, "end_date", None)
         if start and end and end < start:
             raise serializers.ValidationError({"end_date": ["The end date is before the date."]})
+        if self.instance is None and "type" not in attrs:
+            if "sub_event_type" not in attrs:
+                raise serializers.ValidationError(
+                    {"type": ["Give the event's type or its sub_event_type."]})
+            attrs["type"] = kind_for(attrs["sub_event_type"])
         return attrs
 
     def service_arguments(self) -> tuple[dict, str]:

@@ -13,6 +13,7 @@ from events.models import (
     Actor,
     ActorSupport,
     Article,
+    Figure,
     IngestJob,
     Mention,
     Place,
@@ -263,3 +264,24 @@ def control_period(period) -> dict:
             for start, end, actor, event_id in period.contested
         ],
     }
+
+
+class FigureArticleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Article
+        fields = ["id", "url", "title", "published_at"]
+
+
+class FigureSerializer(serializers.ModelSerializer):
+    """A total over a period ("170,000 displaced since November"), with its sentence."""
+
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    place = PlaceBriefSerializer(read_only=True, allow_null=True)
+    actors = ActorBriefSerializer(many=True, read_only=True)
+    article = FigureArticleSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Figure
+        fields = ["id", "kind", "kind_label", "count", "period_start", "period_end", "place",
+                  "actors", "article", "sentence", "start", "end", "extractor_version",
+                  "created_at"]

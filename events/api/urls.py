@@ -9,6 +9,7 @@ from .views import (
     ActorViewSet,
     ArticleViewSet,
     ControlView,
+    FigureViewSet,
     IngestJobViewSet,
     PlaceViewSet,
 )
@@ -22,6 +23,7 @@ router.register("actors", ActorViewSet, basename="actor")
 router.register("accords", AccordViewSet, basename="accord")
 router.register("articles", ArticleViewSet, basename="article")
 router.register("jobs", IngestJobViewSet, basename="job")
+router.register("figures", FigureViewSet, basename="figure")
 
 urlpatterns = [
     path("control/", ControlView.as_view(), name="control"),

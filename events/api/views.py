@@ -20,6 +20,7 @@ from events.filtersets import (
     ActorFilterSet,
     ArticleFilterSet,
     ControlQueryForm,
+    FigureFilterSet,
     PlaceFilterSet,
     parse_bbox,
 )
@@ -28,6 +29,7 @@ from events.models import (
     Actor,
     ActorSupport,
     Article,
+    Figure,
     IngestJob,
     Mention,
     Place,
@@ -48,6 +50,7 @@ from .serializers import (
     ArticleDetailSerializer,
     ArticleSerializer,
     ArticleSubmitSerializer,
+    FigureSerializer,
     IngestJobSerializer,
     PlaceDetailSerializer,
     PlaceGeoSerializer,
@@ -250,6 +253,22 @@ class ArticleViewSet(CSVExportMixin, mixins.CreateModelMixin, viewsets.ReadOnlyM
         body = IngestJobSerializer(job, context={"request": request}).data
         poll = reverse("api:job-detail", args=[job.pk], request=request)
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": poll})
+
+
+@extend_schema(tags=["figures"])
+class FigureViewSet(viewsets.ReadOnlyModelViewSet):
+    """Figures: totals over a period that articles give ("1,800 civilians have died since
+    the memorandum"), with the place, actors and sentence. Not events: never on the map nor
+    in the control log."""
+
+    serializer_class = FigureSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = FigureFilterSet
+    pagination_class = NewestFirstPagination
+    renderer_classes = [JSONRenderer, renderers.BrowsableAPIRenderer]
+
+    def get_queryset(self):
+        return Figure.objects.select_related("place", "article").prefetch_related("actors")
 
 
 @extend_schema(tags=["articles"])

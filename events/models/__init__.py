@@ -4,7 +4,15 @@ from .accords import Accord
 from .actors import Actor, ActorSupport
 from .articles import Article, Feed, IngestJob, Mention, Source
 from .control import ControlFlip
-from .events import EDITABLE_EVENT_FIELDS, Event, EventAccord, EventActor, Evidence
+from .events import (
+    EDITABLE_EVENT_FIELDS,
+    Event,
+    EventAccord,
+    EventActor,
+    Evidence,
+    typology_complete,
+)
+from .figures import Figure
 from .history import Revision
 from .places import GazetteerLoad, Place
 
@@ -20,10 +28,12 @@ __all__ = [
     "EventActor",
     "Evidence",
     "Feed",
+    "Figure",
     "GazetteerLoad",
     "IngestJob",
     "Mention",
     "Place",
     "Revision",
     "Source",
+    "typology_complete",
 ]

@@ -6,22 +6,28 @@ from django.db.models import Q
 
 from events.choices import (
     AccordRelation,
+    AcledEventType,
     ActorRole,
     DatePrecision,
     EventOrigin,
     EventType,
     LocationPrecision,
     ReviewStatus,
+    SubEventType,
+    kind_for,
+    sub_type_fits,
+    sub_type_for,
 )
 from events.querysets import EventQuerySet
+from ingest.nlp.typology import event_type_of
 
 from .base import TimeStampedModel
 
 # Fields an editor can correct; the pipeline never overwrites one listed in
 # ``Event.locked_fields`` nor any field of a verified event.
 EDITABLE_EVENT_FIELDS = (
-    "type", "date", "date_precision", "end_date", "place", "location_precision",
-    "fatalities", "displaced", "summary", "actors", "accords",
+    "type", "sub_event_type", "date", "date_precision", "end_date", "place", "location_precision",
+    "fatalities", "injured", "displaced", "summary", "background", "actors", "accords",
 )
 
 
@@ -35,6 +41,15 @@ class Event(TimeStampedModel):
     # type, place and review_status are searched through the composite indexes they
     # lead (Meta.indexes): an index of their own would only cost every write.
     type = models.CharField(max_length=20, choices=EventType.choices)
+    # ACLED's coding (ingest/nlp/typology.py): the sub-type, and its event type, which
+    # always follows from it (``typology_complete``). The kind (``type``) follows the
+    # sub-type when an editor corrects it.
+    # Empty until saved: ``save`` and the services (``event_validate``) fill both in.
+    event_type = models.CharField(max_length=30, choices=AcledEventType.choices, db_index=True,
+                                  default="")
+    sub_event_type = models.CharField(max_length=40, choices=SubEventType.choices,
+                                      db_index=True, default="", blank=True,
+                                      help_text="Left empty, the kind's own is set.")
     date = models.DateField(db_index=True)
     date_precision = models.CharField(max_length=5, choices=DatePrecision.choices,
                                       default=DatePrecision.DAY)
@@ -45,8 +60,12 @@ class Event(TimeStampedModel):
                                           default=LocationPrecision.EXACT)
     location_text = models.CharField(max_length=300, blank=True)
     fatalities = models.PositiveIntegerField(null=True, blank=True)
+    injured = models.PositiveIntegerField(null=True, blank=True)
     displaced = models.PositiveIntegerField(null=True, blank=True)
     summary = models.TextField(blank=True)
+    # Told in passing, long before the article's date: kept and listed apart, out of the
+    # control log and the default lists until an editor verifies it.
+    background = models.BooleanField(default=False)
     confidence = models.FloatField(default=0.5)
     review_status = models.CharField(max_length=10, choices=ReviewStatus.choices,
                                      default=ReviewStatus.EXTRACTED)
@@ -87,12 +106,37 @@ class Event(TimeStampedModel):
         where = self.place.name if self.place_id and self.place else "unknown place"
         return f"{self.get_type_display()} at {where} on {self.date}"
 
+    def save(self, *args, **kwargs):
+        typology_complete(self)  # rows written without the services stay consistent too
+        super().save(*args, **kwargs)
+
     @property
     def is_active(self) -> bool:
         return self.review_status in (ReviewStatus.EXTRACTED, ReviewStatus.VERIFIED)
 
     def is_locked(self, field: str) -> bool:
         return self.review_status == ReviewStatus.VERIFIED or field in self.locked_fields
+
+    @property
+    def counts_as_news(self) -> bool:
+        """Whether the event enters the control log and the default lists: not background,
+        or background an editor verified."""
+        return not self.background or self.review_status == ReviewStatus.VERIFIED
+
+
+def typology_complete(event: Event, *, gainer_kind: str | None = None,
+                      kind_follows: bool = False) -> None:
+    """Keep an event's kind, sub-type and event type consistent (in memory).
+
+    ``kind_follows``: the sub-type was chosen (an editor's correction) and the kind moves
+    with it; otherwise a sub-type that does not fit the kind is replaced by the kind's
+    default (for a change of control, by the gaining actor's kind: ``gainer_kind``).
+    """
+    if kind_follows and event.sub_event_type in SubEventType.values:
+        event.type = kind_for(event.sub_event_type, kind=event.type)
+    elif not sub_type_fits(event.type, event.sub_event_type):
+        event.sub_event_type = sub_type_for(event.type, gainer_kind=gainer_kind)
+    event.event_type = event_type_of(event.sub_event_type)
 
 
 class EventActor(models.Model):

@@ -36,6 +36,7 @@ from events.choices import (
 )
 from events.models import Actor, Event, EventActor, Evidence, Place, Revision
 from ingest.nlp.normalize import normalize_name
+from ingest.nlp.typology import SUB_EVENT_TYPE, SUB_EVENT_TYPE_BY_LABEL
 
 from .control import CONTEST_TYPES, control_log_sync
 from .events import event_actors_set, event_validate
@@ -44,18 +45,14 @@ from .matching import event_survivor
 from .rows import rows_insert
 
 REQUIRED_COLUMNS = ("event_id_cnty", "event_date", "event_type", "actor1")
-TERRITORY_SUB_EVENTS = {
-    "government regains territory",
-    "non-state actor overtakes territory",
-    "non-violent transfer of territory",
+# An ACLED event type whose sub-type is missing or unknown: the sub-type it gets.
+FALLBACK_SUB_TYPES = {
+    "battles": "armed_clash",
+    "explosions/remote violence": "remote_explosive_landmine_ied",
+    "violence against civilians": "attack",
+    "protests": "peaceful_protest",
+    "riots": "mob_violence",
 }
-SUB_EVENT_TYPES = {
-    "armed clash": EventType.BATTLE,
-    "air/drone strike": EventType.AIR_STRIKE,
-    "shelling/artillery/missile attack": EventType.SHELLING,
-    "agreement": EventType.AGREEMENT,
-}
-EVENT_TYPES = {"battles": EventType.BATTLE}
 GEO_PRECISION = {"1": LocationPrecision.EXACT, "2": LocationPrecision.NEAR,
                  "3": LocationPrecision.REGION}
 TIME_PRECISION = {"1": DatePrecision.DAY, "2": DatePrecision.WEEK, "3": DatePrecision.MONTH}
@@ -98,7 +95,8 @@ class AcledRecord:
     fatalities: int | None
     notes: str
     source: str
-    sub_event_type: str
+    sub_event_type: str  # ACLED's label, as the file gives it
+    sub_type: str = "other"  # ours (ingest.nlp.typology's slug)
 
 
 @dataclass
@@ -141,13 +139,17 @@ def _names(value: str) -> tuple[str, ...]:
     return tuple(n.strip() for n in (value or "").split(";") if n.strip())
 
 
+def sub_event_type_for(event_type: str, sub_event_type: str) -> str:
+    """Our sub-type slug for ACLED's event type and sub-event type labels (any case)."""
+    sub = SUB_EVENT_TYPE_BY_LABEL.get((sub_event_type or "").strip().lower())
+    if sub is not None:
+        return sub.slug
+    return FALLBACK_SUB_TYPES.get((event_type or "").strip().lower(), "other")
+
+
 def event_type_for(event_type: str, sub_event_type: str) -> str:
-    """Our event type for an ACLED event type and sub-event type."""
-    sub = (sub_event_type or "").strip().lower()
-    if sub in TERRITORY_SUB_EVENTS:
-        return EventType.CONTROL_CHANGE
-    return SUB_EVENT_TYPES.get(sub) or EVENT_TYPES.get((event_type or "").strip().lower(),
-                                                        EventType.OTHER)
+    """Our kind for an ACLED event type and sub-event type."""
+    return SUB_EVENT_TYPE[sub_event_type_for(event_type, sub_event_type)].kind
 
 
 def acled_row_parse(row: dict, line_no: int) -> AcledRecord:
@@ -157,7 +159,8 @@ def acled_row_parse(row: dict, line_no: int) -> AcledRecord:
         raise ValueError("event_id_cnty is empty")
     if len(event_id) > 40:
         raise ValueError(f"event_id_cnty {event_id[:50]!r} is too long")
-    if not (row.get("event_type") or "").strip():
+    acled_type = (row.get("event_type") or "").strip()
+    if not acled_type:
         raise ValueError("event_type is empty")
     actor1 = (row.get("actor1") or "").strip()
     if not actor1:
@@ -179,7 +182,8 @@ def acled_row_parse(row: dict, line_no: int) -> AcledRecord:
         line_no=line_no, event_id=event_id, date=_date(row.get("event_date")),
         date_precision=TIME_PRECISION.get((row.get("time_precision") or "1").strip(),
                                           DatePrecision.DAY),
-        type=event_type_for(row.get("event_type"), row.get("sub_event_type")),
+        type=event_type_for(acled_type, row.get("sub_event_type")),
+        sub_type=sub_event_type_for(acled_type, row.get("sub_event_type")),
         actor1=actor1, actor2=(row.get("actor2") or "").strip(),
         assoc1=_names(row.get("assoc_actor_1")), assoc2=_names(row.get("assoc_actor_2")),
         inter1=(row.get("inter1") or "").strip().lower(),
@@ -286,7 +290,8 @@ def _roles(record: AcledRecord, lookups: _Lookups) -> list[tuple[Actor, str]]:
 def _values(record: AcledRecord, place: Place | None) -> dict:
     summary = record.notes or f"{record.sub_event_type} at {record.location}".strip()
     return {
-        "type": record.type, "date": record.date, "date_precision": record.date_precision,
+        "type": record.type, "sub_event_type": record.sub_type, "date": record.date,
+        "date_precision": record.date_precision,
         "place": place, "location_precision": record.location_precision,
         "location_text": record.location, "fatalities": record.fatalities,
         "summary": summary, "confidence": IMPORT_CONFIDENCE,

@@ -28,10 +28,10 @@ def control_flip_values(event: Event, event_actors=None) -> dict | None:
     A control change with a place and a gaining actor is a held flip; a siege or a
     battle at a place is a contested flip (a siege stays open until its end date or the
     next change of control, a battle lasts its own dates). Rejected or merged events,
-    and events without a place, imply nothing. ``event_actors`` (with their actors)
-    defaults to the event's own.
+    events without a place, and background events no editor verified, imply nothing.
+    ``event_actors`` (with their actors) defaults to the event's own.
     """
-    if not (event.is_active and event.place_id):
+    if not (event.is_active and event.place_id and event.counts_as_news):
         return None
     if event_actors is None:
         event_actors = list(event.event_actors.all())

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from events.choices import (
     AccordRelation,
+    ActorRole,
     EventOrigin,
     ReviewStatus,
     RevisionAction,
@@ -30,14 +31,18 @@ from events.models import (
     EventActor,
     Evidence,
     Revision,
+    typology_complete,
 )
 
 from .control import control_flip_values, control_log_sync
 from .history import event_snapshot, revision_build, revision_record, revisions_write
 from .rows import rows_insert
 
-SCALAR_FIELDS = ("type", "date", "date_precision", "end_date", "place", "location_precision",
-                 "location_text", "fatalities", "displaced", "summary", "confidence")
+SCALAR_FIELDS = ("type", "sub_event_type", "date", "date_precision", "end_date", "place",
+                 "location_precision", "location_text", "fatalities", "injured", "displaced",
+                 "summary", "background", "confidence")
+# Kind and sub-type are one coding: correcting either locks both.
+_TYPOLOGY = ("type", "sub_event_type")
 ActorRoles = Sequence[tuple[Actor, str]]
 AccordLinks = Sequence[tuple[Accord, str]]
 
@@ -54,11 +59,18 @@ def event_accords_set(event: Event, accords: AccordLinks) -> list[EventAccord]:
     return EventAccord.objects.bulk_create(_accord_rows(event, accords))
 
 
-def event_validate(event: Event) -> None:
+def event_validate(event: Event, *, gainer_kind: str | None = None) -> None:
+    """Check an event's values, and make its kind, sub-type and event type agree."""
+    typology_complete(event, gainer_kind=gainer_kind)
     if event.end_date and event.end_date < event.date:
         raise ValidationError({"end_date": "The end date is before the start date."})
     if not 0 <= event.confidence <= 1:
         raise ValidationError({"confidence": "Confidence must be between 0 and 1."})
+
+
+def _gainer_kind(actors: ActorRoles) -> str | None:
+    """The kind of the first actor gaining control (a change of control's sub-type)."""
+    return next((actor.kind for actor, role in actors if role == ActorRole.GAINS_CONTROL), None)
 
 
 def _refresh(event: Event) -> Event:
@@ -112,6 +124,9 @@ def events_create(*, drafts: Sequence[EventDraft], origin: str = EventOrigin.EDI
         event = Event(origin=origin, **draft.values)
         if origin == EventOrigin.EDITOR:
             event.locked_fields = list(SCALAR_FIELDS) + ["actors", "accords"]
+        # An editor's sub-type decides the kind; the pipeline's values agree already.
+        typology_complete(event, gainer_kind=_gainer_kind(draft.actors),
+                          kind_follows="sub_event_type" in draft.values)
         event_validate(event)
         events.append(event)
     Event.objects.bulk_create(events)
@@ -158,9 +173,16 @@ def event_correct(*, event: Event, changes: dict, user=None, via: str = Revision
     for name in SCALAR_FIELDS:
         if name in changes:
             setattr(event, name, changes[name])
+    roles = changes.get("actors")
+    if roles is None and event.type == "control_change":
+        roles = [(ea.actor, ea.role) for ea in event.event_actors.select_related("actor")]
+    # A sub-type the editor chose moves the kind with it; a new kind alone takes its
+    # default sub-type (for a change of control, by who gained it).
+    typology_complete(event, gainer_kind=_gainer_kind(roles or ()),
+                      kind_follows="sub_event_type" in changes)
     event_validate(event)
     locked = list(event.locked_fields)
-    for name in changes:
+    for name in [*changes, *(_TYPOLOGY if set(_TYPOLOGY) & set(changes) else ())]:
         if name not in locked:
             locked.append(name)
     event.locked_fields = locked
@@ -267,6 +289,8 @@ def event_split(*, event: Event, evidence_ids: Sequence[int], changes: dict | No
     changes = dict(changes or {})
     actors = changes.pop("actors", actors)
     accords = changes.pop("accords", accords)
+    if "type" in changes and "sub_event_type" not in changes:
+        del values["sub_event_type"]  # a new kind alone takes its own sub-type
     values.update(changes)
     new = event_create(values=values, actors=actors, accords=accords, origin=EventOrigin.EDITOR,
                        user=user, via=via, reason=reason or f"split from event {event.pk}")

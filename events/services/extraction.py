@@ -31,6 +31,9 @@ from events.choices import (
     ReviewStatus,
     RevisionAction,
     RevisionVia,
+    SubEventType,
+    kind_for,
+    sub_type_for,
 )
 from events.models import (
     Accord,
@@ -57,6 +60,7 @@ from .events import (
     event_validate,
     events_create,
 )
+from .figures import article_figures_save, is_legacy_event, legacy_events_fold
 from .history import event_snapshot, revision_build, revision_record, revisions_write
 from .matching import EventMatcher, NewEvent, event_survivor, lock_match_keys
 from .registry import unique_slug
@@ -64,7 +68,7 @@ from .rows import rows_insert
 
 # Reports of one event by different outlets disagree on the date by a day or two.
 DEFAULT_MATCH_DAYS = 2
-_FILLABLE = ("fatalities", "displaced", "end_date", "summary")
+_FILLABLE = ("fatalities", "injured", "displaced", "end_date", "summary")
 # What the save reads of the places it links (Event.__str__ names the place).
 _PLACE_FIELDS = ("id", "geonames_id", "name", "country_code")
 
@@ -81,6 +85,7 @@ class ExtractionSummary:
     events_deleted: list[int] = field(default_factory=list)
     evidence_removed: int = 0
     mentions: int = 0
+    figures: int = 0
     candidate_actors: list[str] = field(default_factory=list)
     candidate_accords: list[str] = field(default_factory=list)
 
@@ -139,7 +144,8 @@ class _Resolver:
         self.summary = summary
         self.pipeline_version = pipeline_version
         self.article = article
-        refs = [*result.places, *(ev.place for ev in result.events if ev.place is not None)]
+        refs = [*result.places, *(x.place for x in (*result.events, *result.figures)
+                                  if x.place is not None)]
         ids = {r.geonames_id for r in refs if r.geonames_id is not None}
         # Only what the save uses of a place (its id, and its name for revisions): a
         # town's hundreds of alternate names stay in the database.
@@ -149,7 +155,8 @@ class _Resolver:
         self._nearest_by_name([r for r in refs
                                if r.name and r.geonames_id not in self._by_geonames_id])
         self._actors = self._read(Actor, {a.name for a in result.actors}
-                                  | {a.name for ev in result.events for a in ev.actors})
+                                  | {a.name for x in (*result.events, *result.figures)
+                                     for a in x.actors})
         self._accords = self._read(Accord, {a.name for a in result.accords}
                                    | {name for ev in result.events for name, _ in ev.accords})
 
@@ -157,7 +164,8 @@ class _Resolver:
     def _read(model, names: set[str]) -> dict:
         names.discard("")
         return {row.name: row for row in model.objects.filter(name__in=names)
-                .only("id", "name", "is_candidate", *(("parent_id",) if model is Actor else ()))
+                .only("id", "name", "is_candidate",
+                      *(("parent_id", "kind") if model is Actor else ()))
                 } if names else {}
 
     def _nearest_by_name(self, refs: list) -> None:
@@ -226,16 +234,28 @@ class PlannedEvent:
 
 def _plan(ev: ExtractedEvent, resolver: _Resolver, published: dt.date,
           pipeline_version: str) -> PlannedEvent | None:
-    if ev.type not in EventType.values:
-        return None
+    if ev.type not in EventType.values or is_legacy_event(ev):
+        return None  # counts over a period are figures now (article_figures_save)
     date = iso_date(ev.date) or published
     end_date = iso_date(ev.end_date)
     if end_date is not None and end_date < date:
         end_date = None
     place = resolver.place(ev.place)
     precision = ev.place.precision if ev.place else LocationPrecision.UNKNOWN
+    actors = [(resolver.actor(name=a.name, acled=a.acled), a.role)
+              for a in ev.actors if a.name and a.role in ActorRole.values]
+    kind = ev.type
+    if ev.sub_event_type in SubEventType.values:
+        sub_type = ev.sub_event_type
+        kind = kind_for(sub_type, kind=kind)
+    else:
+        # An extractor that does not code sub-types: the kind's, a change of control's by
+        # the gaining actor's kind.
+        gainer = next((a for a, role in actors if role == ActorRole.GAINS_CONTROL), None)
+        sub_type = sub_type_for(kind, gainer_kind=gainer.kind if gainer else None)
     values = {
-        "type": ev.type,
+        "type": kind,
+        "sub_event_type": sub_type,
         "date": date,
         "date_precision": ev.date_precision if ev.date_precision in DatePrecision.values
         else DatePrecision.DAY,
@@ -245,13 +265,13 @@ def _plan(ev: ExtractedEvent, resolver: _Resolver, published: dt.date,
         else LocationPrecision.EXACT,
         "location_text": (ev.place.name if ev.place else "")[:300],
         "fatalities": _count(ev.fatalities),
+        "injured": _count(ev.injured),
         "displaced": _count(ev.displaced),
         "summary": ev.summary or ev.evidence.text[:500],
+        "background": bool(ev.background),
         "confidence": min(1.0, max(0.0, float(ev.confidence))),
         "extractor_version": pipeline_version,
     }
-    actors = [(resolver.actor(name=a.name, acled=a.acled), a.role)
-              for a in ev.actors if a.name and a.role in ActorRole.values]
     accords = [(resolver.accord(name=name),
                 relation if relation in AccordRelation.values else AccordRelation.CONCERNS)
                for name, relation in ev.accords if name]
@@ -275,6 +295,8 @@ def _merge_values(event: Event, plan: PlannedEvent, *, sole: bool) -> None:
             setattr(event, name, value)
         elif name == "confidence":
             setattr(event, name, max(current, value))
+        elif name == "background":
+            setattr(event, name, current and value)  # news as soon as one report tells it
         elif name in _FILLABLE and current in (None, "") and value not in (None, ""):
             setattr(event, name, value)
 
@@ -369,6 +391,11 @@ MENTION_COLUMNS = ("article_id", "kind", "start", "end", "text", "place_id", "ac
                    "accord_id", "event_id")
 
 
+def _spans(ev: ExtractedEvent) -> list:
+    """The sentences that tell an extracted event: its evidence, then the others."""
+    return [ev.evidence, *ev.more_evidence]
+
+
 def _pk(row) -> int | None:
     return row.pk if row is not None else None
 
@@ -443,12 +470,12 @@ def _save(*, article: Article, result: DocumentResult, pipeline_version: str,
         key = (evidence.start, evidence.end, evidence.event.type)
         by_span.setdefault(key, []).append(event_survivor(event=evidence.event))
     new_keys: dict[tuple, int] = {}
-    for ev in result.events:
-        key = (ev.evidence.start, ev.evidence.end, ev.type)
-        new_keys[key] = new_keys.get(key, 0) + 1
-
-    planned = [(ev, _plan(ev, resolver, published, pipeline_version)) for ev in result.events]
+    events, legacy_figures = legacy_events_fold(result.events)
+    planned = [(ev, _plan(ev, resolver, published, pipeline_version)) for ev in events]
     planned = [(ev, plan) for ev, plan in planned if plan is not None]
+    for ev, plan in planned:
+        key = (ev.evidence.start, ev.evidence.end, plan.values["type"])
+        new_keys[key] = new_keys.get(key, 0) + 1
     # Every lock up front and in one global order (see lock_match_keys).
     lock_match_keys(keys=[(plan.values["type"],
                            plan.values["place"].pk if plan.values["place"] else 0)
@@ -469,13 +496,16 @@ def _save(*, article: Article, result: DocumentResult, pipeline_version: str,
     reports: list[tuple[ExtractedEvent, PlannedEvent, Event | NewEvent]] = []
     for ev, plan in planned:
         place = plan.values["place"]
-        key = (ev.evidence.start, ev.evidence.end, ev.type)
+        key = (ev.evidence.start, ev.evidence.end, plan.values["type"])
         event = None
-        olds = by_span.get(key, [])
+        # The events this article's earlier reading stored at any sentence telling it.
+        olds = list({e.pk: e for span in _spans(ev)
+                     for e in by_span.get((span.start, span.end, plan.values["type"]), [])
+                     }.values())
         same_place = [e for e in olds if e.place_id == (place.pk if place else None)]
         if same_place:
             event = same_place[0]
-        elif (len(olds) == 1 and new_keys[key] == 1 and olds[0].origin == EventOrigin.PIPELINE
+        elif (len(olds) == 1 and new_keys.get(key) == 1 and olds[0].origin == EventOrigin.PIPELINE
               and olds[0].pk not in reported_elsewhere):
             event = olds[0]  # this sentence's event, re-read by a new pipeline version
         if event is None:
@@ -524,12 +554,16 @@ def _save(*, article: Article, result: DocumentResult, pipeline_version: str,
     evidence_rows: dict[tuple, Evidence] = {}
     for ev, plan, target in reports:
         event = target.event if isinstance(target, NewEvent) else target
-        evidence_rows[(event.pk, ev.evidence.start, ev.evidence.end)] = Evidence(
-            event=event, article=article, start=ev.evidence.start, end=ev.evidence.end,
-            sentence=ev.evidence.text, extractor_version=pipeline_version,
-            confidence=plan.values["confidence"])
-        mentions.append((article.pk, MentionKind.EVENT, ev.evidence.start, ev.evidence.end,
-                         ev.evidence.text[:1000], None, None, None, event.pk))
+        # Every sentence telling the incident (title, lead, body) is evidence of its event.
+        for span in _spans(ev):
+            if (event.pk, span.start, span.end) in evidence_rows:
+                continue
+            evidence_rows[(event.pk, span.start, span.end)] = Evidence(
+                event=event, article=article, start=span.start, end=span.end,
+                sentence=span.text, extractor_version=pipeline_version,
+                confidence=plan.values["confidence"])
+            mentions.append((article.pk, MentionKind.EVENT, span.start, span.end,
+                             span.text[:1000], None, None, None, event.pk))
     Evidence.objects.bulk_create(evidence_rows.values(), update_conflicts=True,
                                  unique_fields=["event", "article", "start", "end",
                                                 "source_label"],
@@ -552,6 +586,9 @@ def _save(*, article: Article, result: DocumentResult, pipeline_version: str,
             summary.events_deleted.append(event_id)
 
     summary.mentions = rows_insert(Mention, MENTION_COLUMNS, mentions)
+    summary.figures = len(article_figures_save(
+        article=article, figures=[*result.figures, *legacy_figures], resolver=resolver,
+        pipeline_version=pipeline_version, published=published, replace=not first_time))
 
     done = {"status": ArticleStatus.DONE, "processed_at": timezone.now(),
             "pipeline_version": pipeline_version, "status_message": ""}

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from events import selectors
-from events.choices import ActorRole, ControlState
+from events.choices import ActorRole, ControlState, ReviewStatus
 from events.filtersets import EventFilterSet
 from events.models import Accord, Actor, ActorSupport, Article, ControlFlip, Event, Place
 from events.permissions import is_editor
@@ -39,7 +39,10 @@ def place_detail(request, pk):
     place = get_object_or_404(Place, pk=pk)
     periods = selectors.place_control_timeline(place=place)
     spans, axis_start, axis_end = timeline_spans(periods, today=dt.date.today())
-    events = (Event.objects.active().filter(place=place).with_related().order_by("-date")[:50])
+    here = Event.objects.active().filter(place=place)
+    events = here.news().with_related().order_by("-date")[:50]
+    background = (here.filter(background=True, review_status=ReviewStatus.EXTRACTED)
+                  .with_related().order_by("-date")[:50])
     nearby = (Place.objects.filter(point__dwithin=(place.point, NEARBY_KM / 111.0))
               .filter(point__distance_lte=(place.point, D(km=NEARBY_KM)))
               .exclude(pk=place.pk).annotate(distance=Distance("point", place.point))
@@ -48,7 +51,13 @@ def place_detail(request, pk):
         "place": place, "periods": periods, "spans": spans, "axis_start": axis_start,
         "axis_end": axis_end, "events": events, "nearby": nearby,
         "accords": place.accords.all(), "nearby_km": NEARBY_KM,
+        "background_events": background, "figures": _figures(place.figures),
     })
+
+
+def _figures(figures):
+    return figures.select_related("place").prefetch_related("actors").order_by(
+        "-period_end", "-id")[:100]
 
 
 @analyst_required
@@ -61,7 +70,7 @@ def actor_detail(request, slug):
               .select_related("place", "lost_by").order_by("-date")[:100])
     lost = (ControlFlip.objects.filter(lost_by=actor, state=ControlState.HELD)
             .select_related("place", "actor").order_by("-date")[:100])
-    events = (Event.objects.active().filter(event_actors__actor=actor).distinct()
+    events = (Event.objects.active().news().filter(event_actors__actor=actor).distinct()
               .with_related().order_by("-date")[:50])
     color = actor_color(actor)
     points = [_point(f.place, f"gained {f.date:%Y-%m-%d}: {f.place.name}", color) for f in gained]
@@ -101,7 +110,7 @@ def event_list(request):
     if filterset.is_bound and not filterset.is_valid():
         events = Event.objects.none()
     else:
-        events = filterset.qs if filterset.is_bound else Event.objects.active()
+        events = filterset.qs if filterset.is_bound else Event.objects.active().news()
     events = events.select_related("place").prefetch_related("event_actors__actor")
     page = Paginator(events.order_by(*EVENT_SORTS[sort]), PAGE_SIZE).get_page(
         request.GET.get("page"))
@@ -138,6 +147,7 @@ def article_detail(request, pk):
         "mentions": mentions, "jobs": article.jobs.all()[:5],
         "events": Event.objects.filter(evidence__article=article).distinct()
         .select_related("place")[:50],
+        "figures": _figures(article.figures),
     })
 
 

@@ -226,16 +226,19 @@ def test_export_rows_are_exactly_as_written(api, db):
 
     text = body_of(api.get(URL, {"format": "csv"}))
     assert text.split("\r\n") == [
-        "id,type,date,date_precision,end_date,review_status,confidence,place_id,geonames_id,"
+        "id,type,event_type,sub_event_type,date,date_precision,end_date,review_status,"
+        "confidence,place_id,geonames_id,"
         "place,admin1,country,latitude,longitude,location_precision,fatalities,displaced,"
         "actors,accords,summary,sources,article_urls",
-        f'{taken.pk},control_change,2020-02-06,day,2020-02-08,extracted,0.877,{town.pk},,'
+        f'{taken.pk},control_change,Battles,Government regains territory,2020-02-06,day,'
+        f'2020-02-08,extracted,0.877,{town.pk},,'
         '"Commaville, North","Say ""Idlib""",SY,35.25,36.5,exact,3,1200,'
         "Zeta Army (gains_control); Alpha Brigade (loses_control); Beta Front "
         "(loses_control); Beta Front (supporter),Truce; One (violates); Pact (concerns),"
         '"Line one\nline ""two"", three","Daily, News; Untitled wire; Radio Label",'
         "https://daily.example/a https://daily.example/b",
-        f"{nowhere.pk},air_strike,2019-05-01,day,,extracted,0.5,,,,,,,,exact,,,"
+        f"{nowhere.pk},air_strike,Explosions/Remote violence,Air/drone strike,2019-05-01,"
+        "day,,extracted,0.5,,,,,,,,exact,,,"
         "Alpha Brigade (party); Beta Front (party),,,,",
         "",
     ]
@@ -254,7 +257,9 @@ def test_export_rows_are_exactly_as_written(api, db):
     assert geo["features"] == [{
         "type": "Feature", "id": nowhere.pk, "geometry": None,
         "properties": {
-            "id": nowhere.pk, "type": "air_strike", "date": "2019-05-01",
+            "id": nowhere.pk, "type": "air_strike",
+            "event_type": "Explosions/Remote violence", "sub_event_type": "Air/drone strike",
+            "date": "2019-05-01",
             "date_precision": "day", "end_date": None, "review_status": "extracted",
             "confidence": 0.5, "place_id": None, "geonames_id": None, "place": None,
             "admin1": None, "country": None, "location_precision": "exact",

@@ -142,7 +142,13 @@ def test_import_maps_types_actors_places_and_keeps_notes_as_evidence(db, export)
     assert militia.is_candidate and militia.kind == ActorKind.MILITIA
 
     protest = Event.objects.get(acled_event_id="KBT1004")
-    assert protest.type == EventType.OTHER
+    assert protest.type == EventType.PROTEST
+    # ACLED's own sub-types, kept as they were coded.
+    assert [(e.event_type, e.sub_event_type) for e in (capture, strike, shelling, protest)] == [
+        ("battles", "government_regains_territory"),
+        ("explosions_remote_violence", "air_drone_strike"),
+        ("explosions_remote_violence", "shelling_artillery_missile_attack"),
+        ("protests", "peaceful_protest")]
     assert protest.place is None and protest.location_text == "Offshore Test Point"
 
 

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from events import selectors
+from events.changes import revision_changes
 from events.choices import ActorRole, ControlState
 from events.filtersets import EventFilterSet
 from events.models import Accord, Actor, ActorSupport, Article, ControlFlip, Event, Place
@@ -122,7 +123,8 @@ def event_detail(request, pk):
     event = get_object_or_404(Event.objects.with_related(), pk=pk)
     evidence = [(ev, evidence_segments(ev)) for ev in event.evidence.all()]
     return render(request, "events/event_detail.html", {
-        "event": event, "evidence": evidence, "revisions": revisions_for(event)[:50],
+        "event": event, "evidence": evidence,
+        "revisions": revision_changes(list(revisions_for(event)[:50])),
         "can_edit": is_editor(request.user),
         "gains": ActorRole.GAINS_CONTROL,
     })

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from events import services
+from events.changes import revision_changes
 from events.choices import EventType, ReviewStatus, RevisionVia
 from events.forms import EventCorrectForm, MergeForm, RejectForm, SplitForm
 from events.models import Event, Revision
@@ -111,7 +112,7 @@ def event_review(request, pk):
         "event": event, "form": form, "reject_form": reject_form, "merge_form": merge_form,
         "split_form": split_form, "next_id": next_id, "previous_id": previous_id,
         "evidence": [(ev, evidence_segments(ev)) for ev in event.evidence.all()],
-        "revisions": services.revisions_for(event)[:20],
+        "revisions": revision_changes(list(services.revisions_for(event)[:20])),
     }, status=400 if request.method == "POST" else 200)
 
 

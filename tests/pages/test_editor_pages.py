@@ -1,6 +1,7 @@
 """Editor pages: the review queue, corrections through the services, history and revert."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
@@ -83,7 +84,10 @@ def test_editor_corrects_the_place_and_history_shows_it(client, editor, saraqib)
     event.refresh_from_db()
     assert event.place == taftanaz and "place" in event.locked_fields
     page = client.get(reverse("event_detail", args=[event.pk])).content.decode()
-    assert "eddie" in page and "wrong town" in page and "place_id" in page
+    assert "eddie" in page and "wrong town" in page
+    # Before -> after in words, names not ids.
+    assert re.search(r"Place:</span> <del>Saraqib</del> → <ins>Taftanāz</ins>", page)
+    assert "place_id" not in page and f"{taftanaz.pk}" not in re.sub(r'href="[^"]*"', "", page)
 
 
 def test_wrong_correction_shows_messages_next_to_fields(client, editor, saraqib):

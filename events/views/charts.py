@@ -20,10 +20,15 @@ class Bar:
     height: float
     color: str
     label: str
+    url: str = ""
 
 
-def weekly_bars(rows, *, height: float = 160.0):
-    """Stacked bars from (week, type, count) rows: (bars, weeks, legend, max_total)."""
+def weekly_bars(rows, *, height: float = 160.0, link=None):
+    """Stacked bars from (week, type, count) rows: (bars, weeks, legend, max_total).
+
+    ``week`` is the start of any period (a week, a month); ``link(week, type)``, when
+    given, is the URL each bar leads to.
+    """
     weeks = sorted({row["week"] for row in rows})
     totals = {w: 0 for w in weeks}
     for row in rows:
@@ -40,7 +45,8 @@ def weekly_bars(rows, *, height: float = 160.0):
         label = EventType(row["type"]).label if row["type"] in EventType.values else row["type"]
         bars.append(Bar(x=index * width + width * 0.1, y=height - offsets[row["week"]],
                         width=width * 0.8, height=h, color=TYPE_COLORS.get(row["type"], "#999"),
-                        label=f"{row['week']:%Y-%m-%d}: {row['n']} × {label}"))
+                        label=f"{row['week']:%Y-%m-%d}: {row['n']} × {label}",
+                        url=link(row["week"], row["type"]) if link else ""))
         if row["type"] not in used:
             used.append(row["type"])
     legend = [(EventType(t).label, TYPE_COLORS.get(t, "#999")) for t in used]

@@ -1,33 +1,64 @@
 """The dashboard, the search page and the health probe."""
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import Count, Q
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, Max, Min, Q
+from django.db.models.functions import TruncMonth, TruncWeek
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from events import selectors
 from events.choices import ArticleStatus, JobStatus
+from events.forms import ChartRangeForm
 from events.models import Accord, Article, Event, Feed, IngestJob
 from events.models.base import name_lookup
 
 from .access import analyst_required
 from .charts import weekly_bars
 
-CHART_WEEKS = 12
+# Longer than this, the chart counts months, not weeks.
+WEEKLY_UP_TO = dt.timedelta(days=2 * 366)
 
 
-def _weekly_rows():
-    latest = Event.objects.active().order_by("-date").values_list("date", flat=True).first()
-    if latest is None:
-        return []
-    since = latest - dt.timedelta(weeks=CHART_WEEKS)
-    return list(Event.objects.active().filter(date__gt=since)
-                .annotate(week=TruncWeek("date")).values("week", "type")
+def _month_end(day: dt.date) -> dt.date:
+    following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return following - dt.timedelta(days=1)
+
+
+def _chart(request) -> dict:
+    """Events per week or month by type over the data's whole range, or the chosen one."""
+    span = Event.objects.active().aggregate(first=Min("date"), last=Max("date"))
+    form = ChartRangeForm(request.GET or None)
+    if span["first"] is None:
+        return {"bars": [], "range_form": form}
+    start, end = span["first"], span["last"]
+    if form.is_bound and form.is_valid():
+        start = form.cleaned_data["start"] or start
+        end = _month_end(form.cleaned_data["end"]) if form.cleaned_data["end"] else end
+    weekly = end - start <= WEEKLY_UP_TO
+    trunc = TruncWeek if weekly else TruncMonth
+    rows = list(Event.objects.active().filter(date__gte=start, date__lte=end)
+                .annotate(week=trunc("date")).values("week", "type")
                 .annotate(n=Count("id")).order_by("week", "type"))
+    period = dt.timedelta(days=6)
+    events_url = reverse("event_list")
+
+    def link(week, type_):
+        last = week + period if weekly else _month_end(week)
+        return f"{events_url}?" + urlencode({"date_from": week.isoformat(),
+                                             "date_to": last.isoformat(), "type": type_})
+
+    bars, weeks, legend, top = weekly_bars(rows, link=link)
+    for field in form.fields.values():
+        field.widget.attrs.update({"min": f"{span['first']:%Y-%m}",
+                                   "max": f"{span['last']:%Y-%m}"})
+    return {"bars": bars, "weeks": weeks, "legend": legend, "chart_top": top,
+            "per": "week" if weekly else "month", "range_form": form,
+            "data_first": span["first"], "data_last": span["last"]}
 
 
 def _ingestion_status():
@@ -52,12 +83,10 @@ def _ingestion_status():
 
 def home(request):
     """The dashboard: what the knowledge base holds, the latest control changes, ingestion."""
-    bars, weeks, legend, top = weekly_bars(_weekly_rows())
     return render(request, "events/home.html", {
         "counts": selectors.kb_counts(),
         "latest_changes": selectors.latest_control_changes(limit=10),
-        "bars": bars, "weeks": weeks, "legend": legend, "chart_top": top,
-        "ingestion": _ingestion_status(),
+        "ingestion": _ingestion_status(), **_chart(request),
     })
 
 

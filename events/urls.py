@@ -3,7 +3,7 @@
 from django.urls import path
 
 from events import views
-from events.views import indexes, registry_edit
+from events.views import indexes, registry_edit, review
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -36,5 +36,6 @@ urlpatterns = [
     path("jobs/<uuid:pk>/", views.job_detail, name="job_detail"),
     path("feeds/", views.feed_list, name="feed_list"),
     path("review/", views.review_queue, name="review_queue"),
+    path("review/bulk/", review.review_bulk, name="review_bulk"),
     path("review/<int:pk>/", views.event_review, name="event_review"),
 ]

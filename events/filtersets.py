@@ -303,7 +303,10 @@ class ActorFilterSet(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=ActorKind.choices)
     country = _lookup("countries", "Country", "A country's name or two-letter ISO code; 400 "
                       "if none is known by it.", field_name="country_code")
-    is_candidate = django_filters.BooleanFilter()
+    is_candidate = django_filters.BooleanFilter(
+        label="Candidates", help_text="true: only the pipeline's candidates; false: only "
+        "accepted actors.", widget=forms.Select(choices=[
+            ("", "All"), ("true", "Candidates only"), ("false", "Accepted only")]))
 
     class Meta:
         model = Actor

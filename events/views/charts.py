@@ -23,24 +23,26 @@ class Bar:
     url: str = ""
 
 
-def weekly_bars(rows, *, height: float = 160.0, link=None):
+def weekly_bars(rows, *, height: float = 160.0, link=None, periods=None):
     """Stacked bars from (week, type, count) rows: (bars, weeks, legend, max_total).
 
     ``week`` is the start of any period (a week, a month); ``link(week, type)``, when
-    given, is the URL each bar leads to.
+    given, is the URL each bar leads to; ``periods``, when given, are all the periods of
+    the axis, so a period without events is a gap and time runs evenly.
     """
-    weeks = sorted({row["week"] for row in rows})
+    weeks = list(periods) if periods else sorted({row["week"] for row in rows})
     totals = {w: 0 for w in weeks}
     for row in rows:
         totals[row["week"]] += row["n"]
     top = max(totals.values(), default=0) or 1
     width = 100.0 / max(len(weeks), 1)
     bars, offsets, used = [], dict.fromkeys(weeks, 0.0), []
+    position = {week: i for i, week in enumerate(weeks)}
     by_type = sorted(rows, key=lambda r: (r["week"], EventType.values.index(r["type"])
                                           if r["type"] in EventType.values else 99))
     for row in by_type:
         h = row["n"] / top * height
-        index = weeks.index(row["week"])
+        index = position[row["week"]]
         offsets[row["week"]] += h
         label = EventType(row["type"]).label if row["type"] in EventType.values else row["type"]
         bars.append(Bar(x=index * width + width * 0.1, y=height - offsets[row["week"]],

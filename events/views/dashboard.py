@@ -29,6 +29,19 @@ def _month_end(day: dt.date) -> dt.date:
     return following - dt.timedelta(days=1)
 
 
+def _periods(start: dt.date, end: dt.date, weekly: bool) -> list[dt.date]:
+    """Every week (from its Monday) or month (from its 1st) from ``start`` to ``end``."""
+    if weekly:
+        day = start - dt.timedelta(days=start.weekday())
+        step = dt.timedelta(days=7)
+        return [day + step * i for i in range((end - day).days // 7 + 1)]
+    months, day = [], start.replace(day=1)
+    while day <= end:
+        months.append(day)
+        day = _month_end(day) + dt.timedelta(days=1)
+    return months
+
+
 def _chart(request) -> dict:
     """Events per week or month by type over the data's whole range, or the chosen one."""
     span = Event.objects.active().aggregate(first=Min("date"), last=Max("date"))
@@ -52,7 +65,9 @@ def _chart(request) -> dict:
         return f"{events_url}?" + urlencode({"date_from": week.isoformat(),
                                              "date_to": last.isoformat(), "type": type_})
 
-    bars, weeks, legend, top = weekly_bars(rows, link=link)
+    bars, weeks, legend, top = weekly_bars(rows, link=link, periods=_periods(start, end, weekly))
+    if not form.is_bound:
+        form = ChartRangeForm(initial={"start": span["first"], "end": span["last"]})
     for field in form.fields.values():
         field.widget.attrs.update({"min": f"{span['first']:%Y-%m}",
                                    "max": f"{span['last']:%Y-%m}"})

@@ -136,7 +136,7 @@ def near_q(field: str, point: Point, radius_km: float) -> Q:
                 f"{field}__distance_lte": (point, D(km=radius_km))})
 
 
-class LookupFilter(django_filters.Filter):
+class LookupFilter(django_filters.CharFilter):
     """A name, alias, slug or id typed by a person (``events.lookups.LookupField``).
 
     The field answers the ids of every row known by the value, or an error naming it;

@@ -108,8 +108,11 @@ class LookupField(forms.CharField):
         found = resolve(value)
         if not found:
             hint = " (a name or a two-letter ISO code)" if self.lookup == "countries" else ""
-            raise forms.ValidationError(f"No {noun} is known as {value!r}{hint}.",
-                                        code="unknown")
+            # Params, not an f-string: django-filter formats the message with them, and a
+            # "%" in the value must stay text.
+            raise forms.ValidationError("No %(noun)s is known as %(value)r%(hint)s.",
+                                        code="unknown",
+                                        params={"noun": noun, "value": value, "hint": hint})
         return found
 
 

@@ -92,3 +92,9 @@ def test_the_schema_says_which_filters_take_names_and_answer_400(api, db):
     assert "ISO code" in params["country"]["description"]
     accords = {p["name"]: p for p in schema["paths"]["/api/v1/accords/"]["get"]["parameters"]}
     assert "400" in accords["party"]["description"]
+
+
+def test_a_percent_sign_in_a_name_is_text(api, world):
+    response = api.get(EVENTS, {"source": "100% News %s"})
+    assert response.status_code == 400
+    assert response.json() == {"source": ["No outlet is known as '100% News %s'."]}

@@ -42,6 +42,19 @@ def _periods(start: dt.date, end: dt.date, weekly: bool) -> list[dt.date]:
     return months
 
 
+def _ticks(periods: list[dt.date], weekly: bool) -> list[tuple[float, str]]:
+    """(percent from the left, label): years on a monthly axis, quarters on a weekly one."""
+    if weekly:
+        marks = [(i, f"{p:%b %Y}") for i, p in enumerate(periods)
+                 if p.day <= 7 and p.month in (1, 4, 7, 10)]
+    else:
+        marks = [(i, f"{p:%Y}") for i, p in enumerate(periods) if p.month == 1]
+    every = max(1, -(-len(marks) // 8))  # at most 8 labels: they fit a phone
+    width = 100.0 / max(len(periods), 1)
+    # A label starting in the last tenth would run past the chart's edge.
+    return [(round(i * width, 3), label) for i, label in marks[::every] if i * width <= 90]
+
+
 def _chart(request) -> dict:
     """Events per week or month by type over the data's whole range, or the chosen one."""
     span = Event.objects.active().aggregate(first=Min("date"), last=Max("date"))
@@ -65,13 +78,15 @@ def _chart(request) -> dict:
         return f"{events_url}?" + urlencode({"date_from": week.isoformat(),
                                              "date_to": last.isoformat(), "type": type_})
 
-    bars, weeks, legend, top = weekly_bars(rows, link=link, periods=_periods(start, end, weekly))
+    periods = _periods(start, end, weekly)
+    bars, weeks, legend, top = weekly_bars(rows, link=link, periods=periods)
     if not form.is_bound:
         form = ChartRangeForm(initial={"start": span["first"], "end": span["last"]})
     for field in form.fields.values():
         field.widget.attrs.update({"min": f"{span['first']:%Y-%m}",
                                    "max": f"{span['last']:%Y-%m}"})
     return {"bars": bars, "weeks": weeks, "legend": legend, "chart_top": top,
+            "ticks": _ticks(periods, weekly),
             "per": "week" if weekly else "month", "range_form": form,
             "data_first": span["first"], "data_last": span["last"]}
 

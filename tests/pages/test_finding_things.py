@@ -47,7 +47,7 @@ def test_autocomplete_suggests_actors_places_countries(client, analyst, saraqib)
 def test_index_pages_list_count_and_sort(client, analyst, saraqib):
     client.force_login(analyst)
     html = client.get(reverse("actor_list"), {"sort": "-events"}).content.decode()
-    rows = re.findall(r'<tr>\s*<td><a href="/actors/([^/]+)/">', html)
+    rows = re.findall(r'<td data-label="Actor"><a href="/actors/([^/]+)/">', html)
     assert rows[0] == "syrian-government-forces"  # in all four Saraqib events but one
     assert "Russian armed forces" in html  # a backer of the government forces
     html = client.get(reverse("place_list")).content.decode()

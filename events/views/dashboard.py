@@ -1,7 +1,6 @@
 """The dashboard, the search page and the health probe."""
 
 import datetime as dt
-from urllib.parse import urlencode
 
 from django.contrib.postgres.search import SearchQuery
 from django.core.cache import cache
@@ -19,7 +18,7 @@ from events.models import Accord, Article, Event, Feed, IngestJob, Revision
 from events.models.base import name_lookup
 
 from .access import analyst_required
-from .charts import weekly_bars
+from .charts import bars_svg, weekly_bars
 
 # Longer than this, the chart counts months, not weeks.
 WEEKLY_UP_TO = dt.timedelta(days=2 * 366)
@@ -96,8 +95,8 @@ def _chart(request) -> dict:
 
     def link(week, type_):
         last = week + period if weekly else _month_end(week)
-        return f"{events_url}?" + urlencode({"date_from": week.isoformat(),
-                                             "date_to": last.isoformat(), "type": type_})
+        # Dates and type codes need no quoting (urlencode per bar: 0.2 ms of 1,400 bars).
+        return f"{events_url}?date_from={week:%Y-%m-%d}&date_to={last:%Y-%m-%d}&type={type_}"
 
     periods = _periods(start, end, weekly)
     bars, weeks, legend, top = weekly_bars(rows, link=link, periods=periods)
@@ -106,7 +105,8 @@ def _chart(request) -> dict:
     for field in form.fields.values():
         field.widget.attrs.update({"min": f"{span['first']:%Y-%m}",
                                    "max": f"{span['last']:%Y-%m}"})
-    return {"bars": bars, "weeks": weeks, "legend": legend, "chart_top": top,
+    return {"bars": bars, "bars_svg": bars_svg(bars), "weeks": weeks, "legend": legend,
+            "chart_top": top,
             "ticks": _ticks(periods, weekly),
             "per": "week" if weekly else "month", "range_form": form,
             "data_first": span["first"], "data_last": span["last"]}

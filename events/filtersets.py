@@ -116,18 +116,6 @@ class PointFilter(django_filters.Filter):
     field_class = PointField
 
 
-class IdOrSlugField(forms.CharField):
-    def clean(self, value):
-        value = super().clean(value)
-        return value.strip() if value else value
-
-
-def id_or_slug_q(value: str, prefix: str = "") -> Q:
-    if value.isdigit():
-        return Q(**{f"{prefix}pk": int(value)})
-    return Q(**{f"{prefix}slug": value})
-
-
 def near_q(field: str, point: Point, radius_km: float) -> Q:
     """Within ``radius_km`` of ``point``: a degree box the index can use, then the exact test."""
     lat_edge = min(abs(point.y) + radius_km / 111.0, 89.9)
@@ -379,22 +367,35 @@ class ControlQueryForm(forms.Form):
 
     date = forms.DateField(required=True, help_text="YYYY-MM-DD")
     bbox = BBoxField(required=False, help_text="minLon,minLat,maxLon,maxLat")
-    actor = IdOrSlugField(required=False, help_text="Actor id or slug")
-    country = forms.CharField(required=False, max_length=2, help_text="ISO country code")
+    actor = LookupField(lookup="actors", required=False,
+                        help_text="An actor's name, alias, slug or id; 400 if none is known "
+                                  "by it.")
+    country = LookupField(lookup="countries", required=False,
+                          help_text="A country's name or two-letter ISO code; 400 if none is "
+                                    "known by it.")
     admin1 = forms.CharField(required=False)
 
     def clean_date(self):
         value: dt.date = self.cleaned_data["date"]
         return value
 
+    def clean_country(self) -> str:
+        return self.cleaned_data.get("country") or ""  # its ISO code, "" for any
+
     def clean_actor(self):
-        value = self.cleaned_data.get("actor")
-        if not value:
+        ids = self.cleaned_data.get("actor")
+        if not ids:
             return None
-        actor = Actor.objects.filter(id_or_slug_q(value)).first()
-        if actor is None:
-            raise forms.ValidationError(f"No actor with id or slug {value!r}.")
-        return actor
+        if len(ids) == 1:
+            # Only its id is read (the answers filter on it): no query to load the row.
+            return Actor(pk=ids[0])
+        actors = list(Actor.objects.filter(pk__in=ids).order_by("name")[:6])
+        if len(actors) > 1:
+            names = ", ".join(a.slug for a in actors[:5])
+            raise forms.ValidationError(
+                "Several actors are known as %(value)r (%(names)s): give one's slug.",
+                params={"value": self.data.get("actor"), "names": names})
+        return actors[0]
 
     def places(self):
         """The places the question is about, or None for all of them."""

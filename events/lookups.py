@@ -17,6 +17,7 @@ from events.models import Accord, Actor, Place, Source
 from events.models.base import name_lookup
 
 MAX_MATCHES = 50
+_known_codes: set[str] = set()  # ISO codes seen in the gazetteer by this process
 SUGGESTIONS = 10
 
 
@@ -66,8 +67,12 @@ def country_code(value: str) -> str | None:
     """The ISO code of the country known by ``value`` (its code or any of its names)."""
     if len(value) == 2 and value.isalpha():
         code = value.upper()
+        if code in _known_codes:
+            return code  # no query: the control answers are served from the cache
         known = (Place.objects.filter(country_code=code).exists()
                  or Actor.objects.filter(country_code=code).exists())
+        if known:
+            _known_codes.add(code)  # codes are never taken away from the gazetteer
         return code if known else None
     country = (Place.objects.named(value).filter(kind=PlaceKind.COUNTRY)
                .exclude(country_code="").order_by("-population").first())

@@ -204,8 +204,8 @@ class EventFilterSet(django_filters.FilterSet):
                                                      label="Actor's role")
     place = _lookup("places", "Place", "A place's name in any spelling (every place so named) "
                     "or its id; 400 if none is known by it.", field_name="place_id")
-    geonames_id = GeoNamesIdFilter(field_name="place__geonames_id",
-                                help_text="A GeoNames id; 400 if no place has it.")
+    geonames_id = GeoNamesIdFilter(field_name="place__geonames_id", label="GeoNames id",
+                                   help_text="A GeoNames id; 400 if no place has it.")
     country = _lookup("countries", "Country", "A country's name or two-letter ISO code; 400 "
                       "if none is known by it.", field_name="place__country_code")
     admin1 = django_filters.CharFilter(field_name="place__admin1_name", lookup_expr="iexact",
@@ -217,7 +217,8 @@ class EventFilterSet(django_filters.FilterSet):
     accord = _lookup("accords", "Accord", "An accord's name, alias, slug or id; 400 if none "
                      "is known by it.", method="filter_accord")
     min_confidence = django_filters.NumberFilter(field_name="confidence", lookup_expr="gte",
-                                                 min_value=0, max_value=1)
+                                                 min_value=0, max_value=1,
+                                                 label="Minimum confidence (0-1)")
     source = _lookup("outlets", "Outlet", "An outlet's web domain, name or id; 400 if none is "
                      "known by it.", method="filter_source")
     q = django_filters.CharFilter(method="filter_text", label="Text")

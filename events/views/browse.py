@@ -104,7 +104,8 @@ def event_list(request):
         events = Event.objects.none()
     else:
         events = filterset.qs if filterset.is_bound else Event.objects.active()
-    events = events.select_related("place").prefetch_related("event_actors__actor")
+    events = events.select_related("place").prefetch_related("event_actors__actor",
+                                                             "event_accords__accord")
     page = Paginator(events.order_by(*EVENT_SORTS[sort]), PAGE_SIZE).get_page(
         request.GET.get("page"))
     params = [(k, v) for k, v in request.GET.lists() for v in v if k not in ("page", "sort")]

@@ -42,7 +42,8 @@ def _neighbours(event):
 
 @editor_required
 def review_queue(request):
-    events = review_queryset().select_related("place").prefetch_related("event_actors__actor")
+    events = (review_queryset().select_related("place")
+              .prefetch_related("event_actors__actor", "event_accords__accord"))
     return render(request, "events/review_queue.html", {
         "events": events[:QUEUE_SIZE], "total": review_queryset().count(),
     })

@@ -211,7 +211,9 @@ def event_duplicate_candidates(*, event: Event, limit: int = 5) -> list[Duplicat
     candidates = candidates.annotate(shared=Count(
         "event_actors__actor", filter=Q(event_actors__actor_id__in=actor_ids), distinct=True))
     found = []
-    for other in candidates.select_related("place").prefetch_related("event_actors__actor")[:50]:
+    candidates = candidates.select_related("place").prefetch_related(
+        "event_actors__actor", "event_accords__accord")
+    for other in candidates[:50]:
         distance = getattr(other, "distance", None)
         found.append(DuplicateCandidate(
             event=other, days_apart=abs((other.date - event.date).days),

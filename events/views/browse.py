@@ -84,7 +84,8 @@ def accord_detail(request, slug):
     """An accord: parties, guarantors, dates, covered places, linked events."""
     accord = get_object_or_404(Accord, slug=slug)
     links = (accord.event_links.select_related("event__place")
-             .prefetch_related("event__event_actors__actor").order_by("-event__date")[:100])
+             .prefetch_related("event__event_actors__actor", "event__event_accords__accord")
+             .order_by("-event__date")[:100])
     places = list(accord.places.all()[:200])
     return render(request, "events/accord_detail.html", {
         "accord": accord, "parties": accord.parties.all(), "guarantors": accord.guarantors.all(),
@@ -141,7 +142,8 @@ def article_detail(request, pk):
         "segments": article_segments(article.text, mentions, article.evidence.all()),
         "mentions": mentions, "jobs": article.jobs.all()[:5],
         "events": Event.objects.filter(evidence__article=article).distinct()
-        .select_related("place").prefetch_related("event_actors__actor").order_by("date")[:50],
+        .select_related("place").prefetch_related("event_actors__actor", "event_accords__accord")
+        .order_by("date")[:50],
     })
 
 

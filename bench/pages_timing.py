@@ -53,6 +53,7 @@ def pick_pages(url: str) -> list[tuple[str, str]]:
         review_id = one("""SELECT id FROM events_event WHERE review_status = 'extracted'
                            AND type = 'control_change' ORDER BY confidence, id LIMIT 1""")[0]
         place_name = one("SELECT name FROM events_place WHERE id = %s", place_id)[0]
+        actor_name = one("SELECT name FROM events_actor WHERE slug = %s", actor_slug)[0]
     return [
         ("dashboard (home)", "/"),
         ("control map", "/map/"),
@@ -68,6 +69,16 @@ def pick_pages(url: str) -> list[tuple[str, str]]:
             {"country": "SY", "type": "battle", "date_from": "2019-01-01",
              "date_to": "2019-12-31"})),
         ("events, text search", "/events/?" + urlencode({"q": "shelled"})),
+        ("events, by names", "/events/?" + urlencode(
+            {"actor": actor_name, "country": "Syria", "place": place_name})),
+        ("events, unknown name (message)", "/events/?" + urlencode({"actor": "Nobody here"})),
+        ("dashboard, one year", "/?" + urlencode({"start": "2019-01", "end": "2019-12"})),
+        ("actors index", "/actors/"),
+        ("accords index", "/accords/"),
+        ("places index", "/places/"),
+        ("places index, by name", "/places/?" + urlencode({"q": place_name})),
+        ("articles index", "/articles/"),
+        ("autocomplete, places", "/lookup/places.json?q=Sar"),
         ("event", f"/events/{event_id}/"),
         (f"article ({article_evidence} evidence)", f"/articles/{article_id}/"),
         ("search", "/search/?" + urlencode({"q": place_name})),

@@ -23,12 +23,14 @@ from django.http import StreamingHttpResponse
 from events.choices import (
     ActorRole,
     DatePrecision,
+    EventType,
     LocationPrecision,
     event_type_label,
     sub_type_label,
 )
 from events.expressions import coordinate, text_array
 from events.models import Accord, Actor, Event, EventAccord, EventActor, Evidence
+from events.summaries import event_headline, event_notes
 
 CHUNK_SIZE = 2000  # rows per read from the database
 BATCH_ROWS = 500  # rows per piece of the answer
@@ -325,14 +327,22 @@ def _acled_sides(event: ExportEvent) -> tuple[list, list, list]:
     return first, _actors(event, ActorRole.SUPPORTER), second
 
 
+def export_headline(event: ExportEvent) -> str:
+    """The event in words, as the pages and the API tell it (``events.summaries``)."""
+    return event_headline(
+        type=event.type,
+        place=event.place_name if event.place_id is not None else event.location_text or None,
+        actors=[(a.name, a.role) for a in event.actors], fatalities=event.fatalities,
+        displaced=event.displaced, accords=[name for name, _ in event.accords]
+        if event.type == EventType.AGREEMENT else ())
+
+
 def acled_values(event: ExportEvent) -> list:
     """An event in ACLED's columns (``ACLED_COLUMNS_ORDER``); actors under their ACLED name."""
     first, backers, second = _acled_sides(event)
     event_type, sub_event_type = acled_types(event)
     placed = event.place_id is not None
-    notes = event.summary
-    if not notes:
-        notes = event.evidence[0].sentence if event.evidence else ""
+    notes = event_notes(export_headline(event), event.summary)
     return [
         event.acled_event_id or f"CKB{event.pk}",
         event.date.isoformat(),

@@ -28,6 +28,7 @@ from events.choices import (
     ReviewStatus,
     SubEventType,
 )
+from events.lookups import LookupField
 from events.models import (
     Accord,
     Actor,
@@ -120,18 +121,6 @@ class PointFilter(django_filters.Filter):
     field_class = PointField
 
 
-class IdOrSlugField(forms.CharField):
-    def clean(self, value):
-        value = super().clean(value)
-        return value.strip() if value else value
-
-
-def id_or_slug_q(value: str, prefix: str = "") -> Q:
-    if value.isdigit():
-        return Q(**{f"{prefix}pk": int(value)})
-    return Q(**{f"{prefix}slug": value})
-
-
 def near_q(field: str, point: Point, radius_km: float) -> Q:
     """Within ``radius_km`` of ``point``: a degree box the index can use, then the exact test."""
     lat_edge = min(abs(point.y) + radius_km / 111.0, 89.9)
@@ -140,7 +129,60 @@ def near_q(field: str, point: Point, radius_km: float) -> Q:
                 f"{field}__distance_lte": (point, D(km=radius_km))})
 
 
-class EventFilterForm(forms.Form):
+class LookupFilter(django_filters.CharFilter):
+    """A name, alias, slug or id typed by a person (``events.lookups.LookupField``).
+
+    The field answers the ids of every row known by the value, or an error naming it;
+    ``field_name`` is where the ids are looked for (``place_id__in``, ``country_code``...).
+    """
+
+    field_class = LookupField
+
+    def __init__(self, *args, lookup: str, **kwargs):
+        kwargs["lookup"] = lookup
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value is None or self.method is not None:
+            return qs
+        if isinstance(value, str):
+            return qs.filter(**{self.field_name: value})
+        return qs.filter(**{f"{self.field_name}__in": value})
+
+
+def _lookup(lookup: str, label: str, help_text: str, **kwargs) -> LookupFilter:
+    return LookupFilter(lookup=lookup, label=label, help_text=help_text, **kwargs)
+
+
+class GeoNamesIdField(forms.IntegerField):
+    """A GeoNames id that some place has: an unknown one is an error, not 0 results."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value is not None and not Place.objects.filter(geonames_id=value).exists():
+            raise forms.ValidationError(f"No place has GeoNames id {value}.", code="unknown")
+        return value
+
+
+class GeoNamesIdFilter(django_filters.NumberFilter):
+    field_class = GeoNamesIdField
+
+
+class DateRangeForm(forms.Form):
+    """A filter form whose ``date_from`` must not come after its ``date_to``."""
+
+    date_fields = ("date_from", "date_to")
+
+    def clean(self):
+        data = super().clean()
+        first, last = self.date_fields
+        start, end = data.get(first), data.get(last)
+        if start and end and start > end:
+            self.add_error(last, f"{last} ({end}) is before {first} ({start}).")
+        return data
+
+
+class EventFilterForm(DateRangeForm):
     def clean(self):
         data = super().clean()
         if data.get("radius_km") is not None and data.get("near") is None:
@@ -179,23 +221,30 @@ class EventFilterSet(django_filters.FilterSet):
         choices=BACKGROUND_CHOICES, method="filter_noop", empty_label="News",
         label="Background (told in passing, long before the article)")
     review_status = django_filters.MultipleChoiceFilter(choices=ReviewStatus.choices)
-    actor = django_filters.CharFilter(method="filter_actor", label="Actor (id or slug)")
+    actor = _lookup("actors", "Actor", "An actor's name, alias, slug or id; 400 if none is "
+                    "known by it.", method="filter_actor")
     actor_role = django_filters.MultipleChoiceFilter(choices=ActorRole.choices,
                                                      method="filter_noop",
                                                      label="Actor's role")
-    place = IntegerFilter(field_name="place_id", label="Place id")
-    geonames_id = IntegerFilter(field_name="place__geonames_id")
-    country = django_filters.CharFilter(method="filter_country", label="Country (ISO code)")
+    place = _lookup("places", "Place", "A place's name in any spelling (every place so named) "
+                    "or its id; 400 if none is known by it.", field_name="place_id")
+    geonames_id = GeoNamesIdFilter(field_name="place__geonames_id", label="GeoNames id",
+                                   help_text="A GeoNames id; 400 if no place has it.")
+    country = _lookup("countries", "Country", "A country's name or two-letter ISO code; 400 "
+                      "if none is known by it.", field_name="place__country_code")
     admin1 = django_filters.CharFilter(field_name="place__admin1_name", lookup_expr="iexact",
                                        label="Admin-1 area")
     bbox = BBoxFilter(field_name="place__point", label="minLon,minLat,maxLon,maxLat")
     near = PointFilter(field_name="place__point", method="filter_noop", label="Near lon,lat")
     radius_km = django_filters.NumberFilter(method="filter_noop", label="Radius (km)",
                                             min_value=0, max_value=MAX_RADIUS_KM)
-    accord = django_filters.CharFilter(method="filter_accord", label="Accord (id or slug)")
+    accord = _lookup("accords", "Accord", "An accord's name, alias, slug or id; 400 if none "
+                     "is known by it.", method="filter_accord")
     min_confidence = django_filters.NumberFilter(field_name="confidence", lookup_expr="gte",
-                                                 min_value=0, max_value=1)
-    source = django_filters.CharFilter(method="filter_source", label="Outlet (id or domain)")
+                                                 min_value=0, max_value=1,
+                                                 label="Minimum confidence (0-1)")
+    source = _lookup("outlets", "Outlet", "An outlet's web domain, name or id; 400 if none is "
+                     "known by it.", method="filter_source")
     q = django_filters.CharFilter(method="filter_text", label="Text")
 
     class Meta:
@@ -209,17 +258,13 @@ class EventFilterSet(django_filters.FilterSet):
     def filter_actor(self, queryset, name, value):
         return queryset  # see filter_queryset: it combines actor and actor_role
 
-    def filter_country(self, queryset, name, value):
-        return queryset.filter(place__country_code=value.upper())
-
     def filter_accord(self, queryset, name, value):
-        links = EventAccord.objects.filter(id_or_slug_q(value, "accord__"), event=OuterRef("pk"))
+        links = EventAccord.objects.filter(accord_id__in=value, event=OuterRef("pk"))
         return queryset.filter(Exists(links))
 
     def filter_source(self, queryset, name, value):
-        outlet = (Q(article__source_id=int(value)) if value.isdigit()
-                  else Q(article__source__domain__iexact=value))
-        return queryset.filter(Exists(Evidence.objects.filter(outlet, event=OuterRef("pk"))))
+        evidence = Evidence.objects.filter(article__source_id__in=value, event=OuterRef("pk"))
+        return queryset.filter(Exists(evidence))
 
     def filter_text(self, queryset, name, value):
         in_evidence = Evidence.objects.filter(event=OuterRef("pk"), sentence__icontains=value)
@@ -239,7 +284,7 @@ class EventFilterSet(django_filters.FilterSet):
         if actor or roles:
             links = EventActor.objects.filter(event=OuterRef("pk"))
             if actor:
-                links = links.filter(id_or_slug_q(actor, "actor__"))
+                links = links.filter(actor_id__in=actor)
             if roles:
                 links = links.filter(role__in=roles)
             queryset = queryset.filter(Exists(links))
@@ -273,10 +318,11 @@ class PlaceFilterSet(django_filters.FilterSet):
     """Places by any of their names, country, admin-1 area, kind and bounding box."""
 
     q = django_filters.CharFilter(method="filter_name", label="Name (any spelling)")
-    country = django_filters.CharFilter(method="filter_country", label="Country (ISO code)")
+    country = _lookup("countries", "Country", "A country's name or two-letter ISO code; 400 "
+                      "if none is known by it.", field_name="country_code")
     admin1 = django_filters.CharFilter(field_name="admin1_name", lookup_expr="iexact")
     kind = django_filters.MultipleChoiceFilter(choices=PlaceKind.choices)
-    geonames_id = IntegerFilter()
+    geonames_id = GeoNamesIdFilter(help_text="A GeoNames id; 400 if no place has it.")
     bbox = BBoxFilter(field_name="point", label="minLon,minLat,maxLon,maxLat")
     min_population = IntegerFilter(field_name="population", lookup_expr="gte", min_value=0)
 
@@ -287,17 +333,18 @@ class PlaceFilterSet(django_filters.FilterSet):
     def filter_name(self, queryset, name, value):
         return queryset.named(value)
 
-    def filter_country(self, queryset, name, value):
-        return queryset.filter(country_code=value.upper())
-
 
 class ActorFilterSet(django_filters.FilterSet):
     """Actors by any alias, kind, country and candidate status."""
 
     q = django_filters.CharFilter(method="filter_name", label="Name or alias")
     kind = django_filters.MultipleChoiceFilter(choices=ActorKind.choices)
-    country = django_filters.CharFilter(method="filter_country", label="Country (ISO code)")
-    is_candidate = django_filters.BooleanFilter()
+    country = _lookup("countries", "Country", "A country's name or two-letter ISO code; 400 "
+                      "if none is known by it.", field_name="country_code")
+    is_candidate = django_filters.BooleanFilter(
+        label="Candidates", help_text="true: only the pipeline's candidates; false: only "
+        "accepted actors.", widget=forms.Select(choices=[
+            ("", "All"), ("true", "Candidates only"), ("false", "Accepted only")]))
 
     class Meta:
         model = Actor
@@ -309,17 +356,16 @@ class ActorFilterSet(django_filters.FilterSet):
             return queryset.none()
         return queryset.filter(known | Q(name__icontains=value) | Q(acled_names__contains=[value]))
 
-    def filter_country(self, queryset, name, value):
-        return queryset.filter(country_code=value.upper())
-
 
 class AccordFilterSet(django_filters.FilterSet):
     """Accords by name or alias, kind, party and covered place."""
 
     q = django_filters.CharFilter(method="filter_name", label="Name or alias")
     kind = django_filters.MultipleChoiceFilter(choices=AccordKind.choices)
-    party = django_filters.CharFilter(method="filter_party", label="Party (actor id or slug)")
-    place = IntegerFilter(field_name="places", label="Covered place id")
+    party = _lookup("actors", "Party", "A party's name, alias, slug or id; 400 if no actor is "
+                    "known by it.", method="filter_party")
+    place = _lookup("places", "Covered place", "A covered place's name or id; 400 if none is "
+                    "known by it.", method="filter_place")
 
     class Meta:
         model = Accord
@@ -334,14 +380,24 @@ class AccordFilterSet(django_filters.FilterSet):
     def filter_party(self, queryset, name, value):
         through = Accord.parties.through
         return queryset.filter(Exists(through.objects.filter(
-            id_or_slug_q(value, "actor__"), accord=OuterRef("pk"))))
+            actor_id__in=value, accord=OuterRef("pk"))))
+
+    def filter_place(self, queryset, name, value):
+        through = Accord.places.through
+        return queryset.filter(Exists(through.objects.filter(
+            place_id__in=value, accord=OuterRef("pk"))))
+
+
+class ArticleFilterForm(DateRangeForm):
+    date_fields = ("published_from", "published_to")
 
 
 class ArticleFilterSet(django_filters.FilterSet):
     """Articles by status, outlet, publication date and text."""
 
     status = django_filters.MultipleChoiceFilter(choices=ArticleStatus.choices)
-    source = django_filters.CharFilter(method="filter_source", label="Outlet (id or domain)")
+    source = _lookup("outlets", "Outlet", "An outlet's web domain, name or id; 400 if none is "
+                     "known by it.", field_name="source_id")
     published_from = django_filters.DateFilter(field_name="published_at", lookup_expr="date__gte")
     published_to = django_filters.DateFilter(field_name="published_at", lookup_expr="date__lte")
     language = django_filters.CharFilter()
@@ -350,11 +406,7 @@ class ArticleFilterSet(django_filters.FilterSet):
     class Meta:
         model = Article
         fields: list[str] = []
-
-    def filter_source(self, queryset, name, value):
-        if value.isdigit():
-            return queryset.filter(source_id=int(value))
-        return queryset.filter(source__domain__iexact=value)
+        form = ArticleFilterForm
 
     def filter_text(self, queryset, name, value):
         return queryset.filter(Q(title__icontains=value) | Q(search_vector=value))
@@ -365,22 +417,35 @@ class ControlQueryForm(forms.Form):
 
     date = forms.DateField(required=True, help_text="YYYY-MM-DD")
     bbox = BBoxField(required=False, help_text="minLon,minLat,maxLon,maxLat")
-    actor = IdOrSlugField(required=False, help_text="Actor id or slug")
-    country = forms.CharField(required=False, max_length=2, help_text="ISO country code")
+    actor = LookupField(lookup="actors", required=False,
+                        help_text="An actor's name, alias, slug or id; 400 if none is known "
+                                  "by it.")
+    country = LookupField(lookup="countries", required=False,
+                          help_text="A country's name or two-letter ISO code; 400 if none is "
+                                    "known by it.")
     admin1 = forms.CharField(required=False)
 
     def clean_date(self):
         value: dt.date = self.cleaned_data["date"]
         return value
 
+    def clean_country(self) -> str:
+        return self.cleaned_data.get("country") or ""  # its ISO code, "" for any
+
     def clean_actor(self):
-        value = self.cleaned_data.get("actor")
-        if not value:
+        ids = self.cleaned_data.get("actor")
+        if not ids:
             return None
-        actor = Actor.objects.filter(id_or_slug_q(value)).first()
-        if actor is None:
-            raise forms.ValidationError(f"No actor with id or slug {value!r}.")
-        return actor
+        if len(ids) == 1:
+            # Only its id is read (the answers filter on it): no query to load the row.
+            return Actor(pk=ids[0])
+        actors = list(Actor.objects.filter(pk__in=ids).order_by("name")[:6])
+        if len(actors) > 1:
+            names = ", ".join(a.slug for a in actors[:5])
+            raise forms.ValidationError(
+                "Several actors are known as %(value)r (%(names)s): give one's slug.",
+                params={"value": self.data.get("actor"), "names": names})
+        return actors[0]
 
     def places(self):
         """The places the question is about, or None for all of them."""

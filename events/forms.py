@@ -141,6 +141,21 @@ class EventCorrectForm(forms.Form):
         return changes
 
 
+class ChartRangeForm(forms.Form):
+    """The chart's range: two months (YYYY-MM), the data's whole range by default."""
+
+    start = forms.DateField(required=False, input_formats=["%Y-%m"], label="From",
+                            widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))
+    end = forms.DateField(required=False, input_formats=["%Y-%m"], label="To",
+                          widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", "The end month is before the start month.")
+        return data
+
+
 class RejectForm(forms.Form):
     reason = forms.CharField(max_length=500, widget=forms.TextInput(
         attrs={"placeholder": "e.g. an attempt, not a capture"}))

@@ -7,10 +7,12 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from django.db.models import QuerySet, Value
+from django.contrib.gis.db.models.functions import Distance
+from django.db.models import Count, Q, QuerySet, Value
 
 from events.choices import ControlState, EventType
 from events.expressions import coordinate
+from events.filtersets import near_q
 from events.models import Accord, Actor, Article, ControlFlip, Event, Place
 from events.querysets import ANSWER_COLUMNS
 
@@ -175,3 +177,47 @@ def place_search(*, query: str, limit: int = 20) -> QuerySet[Place]:
 
 def actor_search(*, query: str, limit: int = 20) -> QuerySet[Actor]:
     return Actor.objects.named(query).order_by("name")[:limit]
+
+
+DUPLICATE_DAYS = 7
+DUPLICATE_KM = 25
+
+
+@dataclass(frozen=True)
+class DuplicateCandidate:
+    """An event that may report the same thing as another, and why it looks so."""
+
+    event: Event
+    days_apart: int
+    km_apart: float | None
+    shared_actors: int
+
+
+def event_duplicate_candidates(*, event: Event, limit: int = 5) -> list[DuplicateCandidate]:
+    """Active events likely to be ``event`` again: the same type, within
+    ``DUPLICATE_DAYS`` days and ``DUPLICATE_KM`` km (or both without a place), most shared
+    actors first, then the closest in time and space."""
+    candidates = (Event.objects.active().filter(type=event.type)
+                  .filter(date__gte=event.date - dt.timedelta(days=DUPLICATE_DAYS),
+                          date__lte=event.date + dt.timedelta(days=DUPLICATE_DAYS))
+                  .exclude(pk=event.pk))
+    if event.place_id is not None:
+        point = event.place.point
+        candidates = (candidates.filter(near_q("place__point", point, DUPLICATE_KM))
+                      .annotate(distance=Distance("place__point", point)))
+    else:
+        candidates = candidates.filter(place__isnull=True)
+    actor_ids = [ea.actor_id for ea in event.event_actors.all()]
+    candidates = candidates.annotate(shared=Count(
+        "event_actors__actor", filter=Q(event_actors__actor_id__in=actor_ids), distinct=True))
+    found = []
+    candidates = candidates.select_related("place").prefetch_related(
+        "event_actors__actor", "event_accords__accord")
+    for other in candidates[:50]:
+        distance = getattr(other, "distance", None)
+        found.append(DuplicateCandidate(
+            event=other, days_apart=abs((other.date - event.date).days),
+            km_apart=round(distance.km, 1) if distance is not None else None,
+            shared_actors=other.shared))
+    found.sort(key=lambda c: (-c.shared_actors, c.days_apart, c.km_apart or 0, c.event.pk))
+    return found[:limit]

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from events import views
-from events.views import registry_edit
+from events.views import indexes, registry_edit, review
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,6 +11,11 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("map/", views.control_map, name="control_map"),
     path("map/control.json", views.control_data, name="control_data"),
+    path("lookup/<slug:kind>.json", indexes.lookup, name="lookup"),
+    path("places/", indexes.place_list, name="place_list"),
+    path("actors/", indexes.actor_list, name="actor_list"),
+    path("accords/", indexes.accord_list, name="accord_list"),
+    path("articles/", indexes.article_list, name="article_list"),
     path("places/lookup.json", views.place_lookup, name="place_lookup"),
     path("places/<int:pk>/", views.place_detail, name="place_detail"),
     path("places/<int:pk>/card/", views.place_card, name="place_card"),
@@ -31,5 +36,6 @@ urlpatterns = [
     path("jobs/<uuid:pk>/", views.job_detail, name="job_detail"),
     path("feeds/", views.feed_list, name="feed_list"),
     path("review/", views.review_queue, name="review_queue"),
+    path("review/bulk/", review.review_bulk, name="review_bulk"),
     path("review/<int:pk>/", views.event_review, name="event_review"),
 ]

@@ -28,6 +28,7 @@ from events.choices import (
 from events.expressions import coordinate
 from events.models import Accord, Actor, Event, EventAccord, EventActor, Evidence, Place
 from events.querysets import AnyOf
+from events.summaries import event_headline, headline_of
 
 from .serializers import AccordBriefSerializer, ActorBriefSerializer, PlaceBriefSerializer
 
@@ -72,6 +73,8 @@ class EventSerializer(serializers.ModelSerializer):
     actors = EventActorSerializer(source="event_actors", many=True, read_only=True)
     accords = EventAccordSerializer(source="event_accords", many=True, read_only=True)
     evidence = EvidenceSerializer(many=True, read_only=True)
+    headline = serializers.SerializerMethodField(
+        help_text="What happened in one sentence, with names (events.summaries).")
     event_type_label = serializers.CharField(source="get_event_type_display", read_only=True,
                                              help_text="ACLED's label of event_type")
     sub_event_type_label = serializers.CharField(source="get_sub_event_type_display",
@@ -80,12 +83,15 @@ class EventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Event
-        fields = ["id", "type", "event_type", "event_type_label", "sub_event_type",
+        fields = ["id", "headline", "type", "event_type", "event_type_label", "sub_event_type",
                   "sub_event_type_label", "date", "date_precision", "end_date", "place",
                   "location_precision", "location_text", "fatalities", "injured", "displaced",
                   "summary", "background", "confidence", "review_status", "reject_reason",
                   "merged_into", "origin", "locked_fields", "actors", "accords", "evidence",
                   "created_at", "updated_at"]
+
+    def get_headline(self, event: Event) -> str:
+        return headline_of(event)
 
 
 # --- the list's hot path ---------------------------------------------------------------
@@ -288,8 +294,14 @@ def event_list_data(ids: list[int]) -> list[dict]:
             place = {"id": place_id, "geonames_id": geonames_id, "name": place_name,
                      "lat": round(lat, 6), "lon": round(lon, 6), "admin1": admin1,
                      "country": country}
+        headline = event_headline(
+            type=type_, place=place_name if place_id is not None else location_text or None,
+            actors=[(a["actor"]["name"], a["role"]) for a in actors[pk]],
+            fatalities=fatalities, displaced=displaced,
+            accords=[a["accord"]["name"] for a in accords[pk]]
+            if type_ == EventType.AGREEMENT else ())
         data.append({
-            "id": pk, "type": type_, "event_type": event_type,
+            "id": pk, "headline": headline, "type": type_, "event_type": event_type,
             "event_type_label": event_type_label(event_type),
             "sub_event_type": sub_event_type,
             "sub_event_type_label": sub_type_label(sub_event_type),

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from events import selectors
+from events.changes import revision_changes
 from events.choices import ActorRole, ControlState, ReviewStatus
 from events.filtersets import EventFilterSet
 from events.models import Accord, Actor, ActorSupport, Article, ControlFlip, Event, Place
@@ -91,7 +92,9 @@ def _point(place, label, color):
 def accord_detail(request, slug):
     """An accord: parties, guarantors, dates, covered places, linked events."""
     accord = get_object_or_404(Accord, slug=slug)
-    links = (accord.event_links.select_related("event__place").order_by("-event__date")[:100])
+    links = (accord.event_links.select_related("event__place")
+             .prefetch_related("event__event_actors__actor", "event__event_accords__accord")
+             .order_by("-event__date")[:100])
     places = list(accord.places.all()[:200])
     return render(request, "events/accord_detail.html", {
         "accord": accord, "parties": accord.parties.all(), "guarantors": accord.guarantors.all(),
@@ -111,7 +114,8 @@ def event_list(request):
         events = Event.objects.none()
     else:
         events = filterset.qs if filterset.is_bound else Event.objects.active().news()
-    events = events.select_related("place").prefetch_related("event_actors__actor")
+    events = events.select_related("place").prefetch_related("event_actors__actor",
+                                                             "event_accords__accord")
     page = Paginator(events.order_by(*EVENT_SORTS[sort]), PAGE_SIZE).get_page(
         request.GET.get("page"))
     params = [(k, v) for k, v in request.GET.lists() for v in v if k not in ("page", "sort")]
@@ -130,7 +134,8 @@ def event_detail(request, pk):
     event = get_object_or_404(Event.objects.with_related(), pk=pk)
     evidence = [(ev, evidence_segments(ev)) for ev in event.evidence.all()]
     return render(request, "events/event_detail.html", {
-        "event": event, "evidence": evidence, "revisions": revisions_for(event)[:50],
+        "event": event, "evidence": evidence,
+        "revisions": revision_changes(list(revisions_for(event)[:50])),
         "can_edit": is_editor(request.user),
         "gains": ActorRole.GAINS_CONTROL,
     })
@@ -146,7 +151,8 @@ def article_detail(request, pk):
         "segments": article_segments(article.text, mentions, article.evidence.all()),
         "mentions": mentions, "jobs": article.jobs.all()[:5],
         "events": Event.objects.filter(evidence__article=article).distinct()
-        .select_related("place")[:50],
+        .select_related("place").prefetch_related("event_actors__actor", "event_accords__accord")
+        .order_by("date")[:50],
         "figures": _figures(article.figures),
     })
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from html import escape
+
+from django.utils.safestring import mark_safe
 
 from events.choices import EventType
 
@@ -20,31 +23,56 @@ class Bar:
     height: float
     color: str
     label: str
+    url: str = ""
 
 
-def weekly_bars(rows, *, height: float = 160.0):
-    """Stacked bars from (week, type, count) rows: (bars, weeks, legend, max_total)."""
-    weeks = sorted({row["week"] for row in rows})
+def weekly_bars(rows, *, height: float = 160.0, link=None, periods=None):
+    """Stacked bars from (week, type, count) rows: (bars, weeks, legend, max_total).
+
+    ``week`` is the start of any period (a week, a month); ``link(week, type)``, when
+    given, is the URL each bar leads to; ``periods``, when given, are all the periods of
+    the axis, so a period without events is a gap and time runs evenly.
+    """
+    weeks = list(periods) if periods else sorted({row["week"] for row in rows})
     totals = {w: 0 for w in weeks}
     for row in rows:
         totals[row["week"]] += row["n"]
     top = max(totals.values(), default=0) or 1
     width = 100.0 / max(len(weeks), 1)
     bars, offsets, used = [], dict.fromkeys(weeks, 0.0), []
-    by_type = sorted(rows, key=lambda r: (r["week"], EventType.values.index(r["type"])
-                                          if r["type"] in EventType.values else 99))
+    position = {week: i for i, week in enumerate(weeks)}
+    # EventType.values and .choices are rebuilt on every access: read them once.
+    order = {value: i for i, value in enumerate(EventType.values)}
+    labels = dict(EventType.choices)
+    by_type = sorted(rows, key=lambda r: (r["week"], order.get(r["type"], 99)))
     for row in by_type:
         h = row["n"] / top * height
-        index = weeks.index(row["week"])
+        index = position[row["week"]]
         offsets[row["week"]] += h
-        label = EventType(row["type"]).label if row["type"] in EventType.values else row["type"]
+        label = labels.get(row["type"], row["type"])
         bars.append(Bar(x=index * width + width * 0.1, y=height - offsets[row["week"]],
                         width=width * 0.8, height=h, color=TYPE_COLORS.get(row["type"], "#999"),
-                        label=f"{row['week']:%Y-%m-%d}: {row['n']} × {label}"))
+                        label=f"{row['week']:%Y-%m-%d}: {row['n']} × {label}",
+                        url=link(row["week"], row["type"]) if link else ""))
         if row["type"] not in used:
             used.append(row["type"])
-    legend = [(EventType(t).label, TYPE_COLORS.get(t, "#999")) for t in used]
+    legend = [(labels.get(t, t), TYPE_COLORS.get(t, "#999")) for t in used]
     return bars, weeks, legend, top
+
+
+def bars_svg(bars: list[Bar]) -> str:
+    """The bars as SVG markup, each a link when it has a URL (safe: every value escaped).
+
+    Built here rather than in the template: a nine-year chart has ~1,400 bars, and the
+    template loop with its filters took ~100 ms of the dashboard.
+    """
+    parts = []
+    for bar in bars:
+        rect = (f'<rect x="{bar.x:.3f}" y="{bar.y:.3f}" width="{bar.width:.3f}" '
+                f'height="{bar.height:.3f}" fill="{escape(bar.color)}">'
+                f"<title>{escape(bar.label)}</title></rect>")
+        parts.append(f'<a href="{escape(bar.url)}">{rect}</a>' if bar.url else rect)
+    return mark_safe("".join(parts))  # noqa: S308 - every interpolated value is escaped
 
 
 @dataclass

@@ -3,31 +3,113 @@
 import datetime as dt
 
 from django.contrib.postgres.search import SearchQuery
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Q
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, Max, Min, Q
+from django.db.models.functions import TruncMonth, TruncWeek
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from events import selectors
 from events.choices import ArticleStatus, JobStatus
-from events.models import Accord, Article, Event, Feed, IngestJob
+from events.forms import ChartRangeForm
+from events.models import Accord, Article, Event, Feed, IngestJob, Revision
 from events.models.base import name_lookup
 
 from .access import analyst_required
-from .charts import weekly_bars
+from .charts import bars_svg, weekly_bars
 
-CHART_WEEKS = 12
+# Longer than this, the chart counts months, not weeks.
+WEEKLY_UP_TO = dt.timedelta(days=2 * 366)
 
 
-def _weekly_rows():
-    latest = Event.objects.active().order_by("-date").values_list("date", flat=True).first()
-    if latest is None:
-        return []
-    since = latest - dt.timedelta(weeks=CHART_WEEKS)
-    return list(Event.objects.active().filter(date__gt=since)
-                .annotate(week=TruncWeek("date")).values("week", "type")
-                .annotate(n=Count("id")).order_by("week", "type"))
+def _month_end(day: dt.date) -> dt.date:
+    following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return following - dt.timedelta(days=1)
+
+
+CHART_CACHE_SECONDS = 600
+
+
+def _chart_rows(start: dt.date, end: dt.date, trunc) -> list[dict]:
+    """Events per period and type, cached until an event is added or edited.
+
+    Grouping every active event by month reads the whole table (100,000 events: ~60 ms);
+    every write of an event writes a revision, so the newest revision's and event's ids
+    name the data the rows were counted from.
+    """
+    latest = (Revision.objects.order_by("-pk").values_list("pk", flat=True).first(),
+              Event.objects.order_by("-pk").values_list("pk", flat=True).first())
+    key = f"dashboard-chart:{start}:{end}:{trunc.kind}:{latest[0]}:{latest[1]}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = list(Event.objects.active().filter(date__gte=start, date__lte=end)
+                    .annotate(week=trunc("date")).values("week", "type")
+                    .annotate(n=Count("id")).order_by("week", "type"))
+        cache.set(key, rows, CHART_CACHE_SECONDS)
+    return rows
+
+
+def _periods(start: dt.date, end: dt.date, weekly: bool) -> list[dt.date]:
+    """Every week (from its Monday) or month (from its 1st) from ``start`` to ``end``."""
+    if weekly:
+        day = start - dt.timedelta(days=start.weekday())
+        step = dt.timedelta(days=7)
+        return [day + step * i for i in range((end - day).days // 7 + 1)]
+    months, day = [], start.replace(day=1)
+    while day <= end:
+        months.append(day)
+        day = _month_end(day) + dt.timedelta(days=1)
+    return months
+
+
+def _ticks(periods: list[dt.date], weekly: bool) -> list[tuple[float, str]]:
+    """(percent from the left, label): years on a monthly axis, quarters on a weekly one."""
+    if weekly:
+        marks = [(i, f"{p:%b %Y}") for i, p in enumerate(periods)
+                 if p.day <= 7 and p.month in (1, 4, 7, 10)]
+    else:
+        marks = [(i, f"{p:%Y}") for i, p in enumerate(periods) if p.month == 1]
+    every = max(1, -(-len(marks) // 8))  # at most 8 labels: they fit a phone
+    width = 100.0 / max(len(periods), 1)
+    # A label starting in the last tenth would run past the chart's edge.
+    return [(round(i * width, 3), label) for i, label in marks[::every] if i * width <= 90]
+
+
+def _chart(request) -> dict:
+    """Events per week or month by type over the data's whole range, or the chosen one."""
+    span = Event.objects.active().aggregate(first=Min("date"), last=Max("date"))
+    form = ChartRangeForm(request.GET or None)
+    if span["first"] is None:
+        return {"bars": [], "range_form": form}
+    start, end = span["first"], span["last"]
+    if form.is_bound and form.is_valid():
+        start = form.cleaned_data["start"] or start
+        end = _month_end(form.cleaned_data["end"]) if form.cleaned_data["end"] else end
+    weekly = end - start <= WEEKLY_UP_TO
+    trunc = TruncWeek if weekly else TruncMonth
+    rows = _chart_rows(start, end, trunc)
+    period = dt.timedelta(days=6)
+    events_url = reverse("event_list")
+
+    def link(week, type_):
+        last = week + period if weekly else _month_end(week)
+        # Dates and type codes need no quoting (urlencode per bar: 0.2 ms of 1,400 bars).
+        return f"{events_url}?date_from={week:%Y-%m-%d}&date_to={last:%Y-%m-%d}&type={type_}"
+
+    periods = _periods(start, end, weekly)
+    bars, weeks, legend, top = weekly_bars(rows, link=link, periods=periods)
+    if not form.is_bound:
+        form = ChartRangeForm(initial={"start": span["first"], "end": span["last"]})
+    for field in form.fields.values():
+        field.widget.attrs.update({"min": f"{span['first']:%Y-%m}",
+                                   "max": f"{span['last']:%Y-%m}"})
+    return {"bars": bars, "bars_svg": bars_svg(bars), "weeks": weeks, "legend": legend,
+            "chart_top": top,
+            "ticks": _ticks(periods, weekly),
+            "per": "week" if weekly else "month", "range_form": form,
+            "data_first": span["first"], "data_last": span["last"]}
 
 
 def _ingestion_status():
@@ -52,12 +134,10 @@ def _ingestion_status():
 
 def home(request):
     """The dashboard: what the knowledge base holds, the latest control changes, ingestion."""
-    bars, weeks, legend, top = weekly_bars(_weekly_rows())
     return render(request, "events/home.html", {
         "counts": selectors.kb_counts(),
         "latest_changes": selectors.latest_control_changes(limit=10),
-        "bars": bars, "weeks": weeks, "legend": legend, "chart_top": top,
-        "ingestion": _ingestion_status(),
+        "ingestion": _ingestion_status(), **_chart(request),
     })
 
 

@@ -4,7 +4,7 @@ Segments are plain strings; the templates escape them, so an article's markup ca
 become the page's markup.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.urls import reverse
 
@@ -15,6 +15,7 @@ class Segment:
     kind: str = ""
     url: str = ""
     title: str = ""
+    children: list["Segment"] = field(default_factory=list)
 
 
 def _mention_link(mention) -> tuple[str, str]:
@@ -43,23 +44,53 @@ def _cut(text: str, spans) -> list[Segment]:
     return segments
 
 
-def article_segments(text: str, mentions, evidence=()) -> list[Segment]:
-    """Entity mentions as links; event sentences (mentions, else evidence rows) marked.
+def _event_spans(text: str, mentions, evidence) -> list[tuple[int, int, str, str]]:
+    """Each event sentence once (event mentions and evidence rows), not overlapping.
 
-    Event sentences enclose entity mentions; entities are more useful as links, so an
-    event span is only drawn where no entity starts inside it.
+    An evidence row without offsets is found by its sentence in the text.
     """
-    entities = [m for m in mentions if m.kind != "event"]
-    events = [(m.start, m.end, *_mention_link(m)) for m in mentions if m.kind == "event"]
-    if not events:
-        events = [(ev.start, ev.end, reverse("event_detail", args=[ev.event_id]),
-                   f"event {ev.event_id}")
-                  for ev in evidence if ev.start is not None and ev.end is not None]
-    spans = [(m.start, m.end, m.kind, *_mention_link(m)) for m in entities]
-    for start, end, url, title in events:
-        if not any(start <= e.start < end for e in entities):
-            spans.append((start, end, "event", url, title))
-    return _cut(text, spans)
+    spans = {}
+    for m in mentions:
+        if m.kind == "event" and m.event_id:
+            spans.setdefault((m.start, m.end), m.event_id)
+    for ev in evidence:
+        start, end = ev.start, ev.end
+        if (start is None or end is None or text[start:end] != ev.sentence) and ev.sentence:
+            found = text.find(ev.sentence)
+            if found >= 0:
+                start, end = found, found + len(ev.sentence)
+        if start is not None and end is not None and 0 <= start < end <= len(text):
+            spans.setdefault((start, end), ev.event_id)
+    kept, cursor = [], 0
+    for (start, end), event_id in sorted(spans.items(), key=lambda s: (s[0][0], -s[0][1])):
+        if start >= cursor:
+            kept.append((start, end, reverse("event_detail", args=[event_id]),
+                         f"event {event_id}"))
+            cursor = end
+    return kept
+
+
+def article_segments(text: str, mentions, evidence=()) -> list[Segment]:
+    """Event sentences marked and linked to their event, with the place, actor and accord
+    mentions inside and outside them as links.
+
+    An event sentence is a segment whose ``children`` are its text cut by the mentions it
+    holds; a mention crossing a sentence's edge is left plain.
+    """
+    entities = [(m.start, m.end, m.kind, *_mention_link(m)) for m in mentions
+                if m.kind != "event" and m.start is not None and m.end is not None]
+    events = _event_spans(text, mentions, evidence)
+    outside = [e for e in entities
+               if not any(s < e[1] and e[0] < end for s, end, _, _ in events)]
+    segments, start = [], 0  # the segments cover the text in order, so offsets add up
+    for segment in _cut(text, [*outside, *[(s, e, "event", u, t) for s, e, u, t in events]]):
+        if segment.kind == "event":
+            inner = [(a - start, b - start, *rest) for a, b, *rest in entities
+                     if start <= a and b <= start + len(segment.text)]
+            segment.children = _cut(segment.text, inner)
+        segments.append(segment)
+        start += len(segment.text)
+    return segments
 
 
 def evidence_segments(evidence, context: int = 400) -> list[Segment]:

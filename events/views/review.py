@@ -5,12 +5,14 @@ Every write goes through ``events.services``; the views only translate forms and
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from events import services
+from events import selectors, services
+from events.changes import revision_changes
 from events.choices import EventType, ReviewStatus, RevisionVia
 from events.forms import EventCorrectForm, MergeForm, RejectForm, SplitForm
 from events.models import Event, Revision
@@ -40,7 +42,8 @@ def _neighbours(event):
 
 @editor_required
 def review_queue(request):
-    events = review_queryset().select_related("place").prefetch_related("event_actors__actor")
+    events = (review_queryset().select_related("place")
+              .prefetch_related("event_actors__actor", "event_accords__accord"))
     return render(request, "events/review_queue.html", {
         "events": events[:QUEUE_SIZE], "total": review_queryset().count(),
     })
@@ -111,7 +114,9 @@ def event_review(request, pk):
         "event": event, "form": form, "reject_form": reject_form, "merge_form": merge_form,
         "split_form": split_form, "next_id": next_id, "previous_id": previous_id,
         "evidence": [(ev, evidence_segments(ev)) for ev in event.evidence.all()],
-        "revisions": services.revisions_for(event)[:20],
+        "revisions": revision_changes(list(services.revisions_for(event)[:20])),
+        "duplicates": selectors.event_duplicate_candidates(event=event)
+        if event.review_status in (ReviewStatus.EXTRACTED, ReviewStatus.VERIFIED) else [],
     }, status=400 if request.method == "POST" else 200)
 
 
@@ -119,6 +124,37 @@ def _after(event):
     following = review_queryset().exclude(pk=event.pk).values_list("pk", flat=True).first()
     if following:
         return redirect("event_review", pk=following)
+    return redirect("review_queue")
+
+
+BULK_ACTIONS = ("verify", "reject")
+
+
+@editor_required
+@require_POST
+def review_bulk(request):
+    """Verify or reject the events ticked in the queue, each through the services."""
+    action = request.POST.get("action")
+    ids = [int(i) for i in request.POST.getlist("event") if i.isdigit()]
+    reason = request.POST.get("reason", "").strip()
+    if action not in BULK_ACTIONS:
+        messages.error(request, "Unknown action.")
+    elif not ids:
+        messages.error(request, "Tick the events to verify or reject first.")
+    elif action == "reject" and not reason:
+        messages.error(request, "Give a reason to reject the ticked events.")
+    else:
+        done = 0
+        with transaction.atomic():
+            for event in Event.objects.filter(pk__in=ids, review_status=ReviewStatus.EXTRACTED):
+                if action == "verify":
+                    services.event_verify(event=event, user=request.user,
+                                          via=RevisionVia.EDITOR)
+                else:
+                    services.event_reject(event=event, reason=reason, user=request.user)
+                done += 1
+        verb = "verified" if action == "verify" else "rejected"
+        messages.success(request, f"{done} event{'s' if done != 1 else ''} {verb}.")
     return redirect("review_queue")
 
 

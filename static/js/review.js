@@ -3,6 +3,7 @@
   "use strict";
   function typing(e) {
     var t = e.target;
+    if (t && t.tagName === "INPUT" && t.type === "checkbox") { return false; }
     return t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
   }
 
@@ -23,7 +24,20 @@
       if (e.key === "j") { select(at + 1); }
       else if (e.key === "k") { select(at - 1); }
       else if (e.key === "Enter" && at >= 0) { window.location = rows[at].dataset.href; }
+      else if (e.key === "x" && at >= 0) {
+        var box = rows[at].querySelector("input[type=checkbox]");
+        if (box) { box.checked = !box.checked; }
+      }
     });
+    var all = document.getElementById("select-all");
+    if (all) {
+      all.addEventListener("change", function () {
+        rows.forEach(function (r) {
+          var box = r.querySelector("input[type=checkbox]");
+          if (box) { box.checked = all.checked; }
+        });
+      });
+    }
   }
 
   // One event: v verifies, r goes to the reject reason, j/k next and previous.

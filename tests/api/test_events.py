@@ -145,7 +145,7 @@ def test_cursor_pages_walk_through_every_event(api, world):
          "Ensure this value is less than or equal to 1."),
         ({"near": "36.9"}, "near", "Expected 2 comma-separated numbers lon,lat, got 1."),
         ({"radius_km": "10"}, "radius_km", "radius_km needs near=lon,lat."),
-        ({"place": "x"}, "place", "Enter a whole number."),
+        ({"place": "Nowhereville"}, "place", "No place is known as 'Nowhereville'."),
         ({"geonames_id": "1.5"}, "geonames_id", "Enter a whole number."),
         ({"ordering": "fatalities"}, "ordering",
          "Expected one of confidence, created_at, date (prefix - for descending), "

@@ -59,7 +59,9 @@ def test_events_acled_layout(api, world):
     assert (captured["latitude"], captured["longitude"], captured["geo_precision"]) == (
         "35.86", "36.8", "1")
     assert captured["source"] == "Example News"
-    assert captured["notes"] == "The army took Testtown."
+    # The event in words, as the pages tell it, then the event's own summary.
+    assert captured["notes"] == ("Test Army took control of Testtown from Group B, backed by "
+                                 "Test Russia. The army took Testtown.")
     assert captured["fatalities"] == "0"
     strike = by_id[f"CKB{world['strike'].pk}"]
     assert (strike["event_type"], strike["sub_event_type"]) == (
@@ -248,10 +250,13 @@ def test_export_rows_are_exactly_as_written(api, db):
          "Government regains territory", "Military Forces of Zeta (2000-)",
          "Beta Front (ACLED)", "Alpha Brigade", "Syria", 'Say "Idlib"', "Commaville, North",
          "35.25", "36.5", "1", "Daily, News; Untitled wire; Radio Label",
-         'Line one\nline "two", three', "3"],
+             "Zeta Army took control of Commaville, North from Alpha Brigade and Beta Front; "
+             '3 killed; 1,200 displaced. Line one\nline "two", three', "3"],
         [f"CKB{nowhere.pk}", "2019-05-01", "2019", "1", "Explosions/Remote violence",
          "Air/drone strike", "Alpha Brigade", "", "Beta Front (ACLED)", "", "",
-         "somewhere in the north", "", "", "1", "", "Jets, again.", "0"],
+         "somewhere in the north", "", "", "1", "",
+             "Alpha Brigade and Beta Front carried out air strikes on somewhere in the north.",
+             "0"],
     ]
     geo = json.loads(body_of(api.get(URL, {"format": "geojson", "type": "air_strike"})))
     assert geo["features"] == [{
@@ -267,3 +272,18 @@ def test_export_rows_are_exactly_as_written(api, db):
             "actors": "Alpha Brigade (party); Beta Front (party)", "accords": "",
             "summary": "", "sources": "", "article_urls": ""},
     }]
+
+
+def test_acled_notes_never_show_the_pipelines_codes(api, world):
+    from events import services
+
+    services.event_correct(event=world["strike"], changes={"summary": "air_strike (hit)"},
+                           reason="as the pipeline writes it")
+    response = api.get("/api/v1/events/", {"format": "acled-csv", "type": "air_strike"})
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [r["notes"] for r in rows] == [
+        "Test Russia carried out air strikes on Farville; 5 killed."]
+    listed = api.get("/api/v1/events/", {"type": "air_strike"}).json()["results"]
+    assert listed[0]["headline"] == rows[0]["notes"]
+    detail = api.get(f"/api/v1/events/{world['strike'].pk}/").json()
+    assert detail["headline"] == rows[0]["notes"]

@@ -93,7 +93,7 @@ def test_editor_corrects_the_place_from_the_review_queue(site_url, browser_page,
     assert event.place_id == taftanaz.pk
     page.goto(f"{site_url}/events/{event.pk}/")
     history = page.locator("#history").inner_text()
-    assert "eddie" in history and "place_id" in history
+    assert "eddie" in history and "Place: Saraqib → Taftanāz" in history
     assert "the article means Taftanaz" in history
     assert Event.objects.get(pk=event.pk).review_status == "extracted"
 

@@ -15,7 +15,8 @@ def test_home_shows_latest_change_chart_and_ingestion(client, analyst, saraqib):
     page = client.get(reverse("home")).content.decode()
     assert "Latest changes of control" in page
     assert "National Front for Liberation" in page  # the latest change, 2020-02-25
-    assert "<svg class=\"chart\"" in page and "Change of territorial control" in page
+    assert '<svg class="chart" id="events-chart"' in page
+    assert "Change of territorial control" in page
     assert "Ingestion" in page and "jobs queued" in page
 
 
@@ -147,11 +148,17 @@ def test_article_title_markup_stays_text(client, analyst, saraqib):
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; Saraqib falls" in page
     assert f'href="/places/{saraqib["place"].pk}/"' in page and 'class="mark m-place"' in page
-    assert f'<a class="mark m-event" href="/events/{saraqib["capture"].pk}/"' not in page
+    # The evidence sentence is marked and holds the place's link; its event link follows it.
+    capture = saraqib["capture"].pk
+    assert re.search(r'<mark class="m-event">Syrian government forces captured the town of '
+                     r'<a class="mark m-place" href="/places/\d+/"[^>]*>Saraqib</a> on '
+                     r'Thursday, backed by Russian air strikes.</mark><a class="event-ref" '
+                     rf'href="/events/{capture}/"', page)
     Mention.objects.filter(article=article).delete()
     page = client.get(reverse("article_detail", args=[article.pk])).content.decode()
-    assert (f'<a class="mark m-event" href="/events/{saraqib["capture"].pk}/" '
-            f'title="event {saraqib["capture"].pk}">Syrian government forces captured') in page
+    assert ('<mark class="m-event">Syrian government forces captured the town of Saraqib on '
+            f'Thursday, backed by Russian air strikes.</mark><a class="event-ref" '
+            f'href="/events/{capture}/"') in page
     assert "Done" in page
 
 

@@ -1,12 +1,14 @@
 """Editor pages: the review queue, corrections through the services, history and revert."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from events.choices import ReviewStatus
+from events import services
+from events.choices import ActorRole, EventOrigin, EventType, ReviewStatus, RevisionVia
 from events.models import Event, IngestJob, Place
 from events.services import revisions_for
 
@@ -83,7 +85,10 @@ def test_editor_corrects_the_place_and_history_shows_it(client, editor, saraqib)
     event.refresh_from_db()
     assert event.place == taftanaz and "place" in event.locked_fields
     page = client.get(reverse("event_detail", args=[event.pk])).content.decode()
-    assert "eddie" in page and "wrong town" in page and "place_id" in page
+    assert "eddie" in page and "wrong town" in page
+    # Before -> after in words, names not ids.
+    assert re.search(r"Place:</span> <del>Saraqib</del> → <ins>Taftanāz</ins>", page)
+    assert "place_id" not in page and f"{taftanaz.pk}" not in re.sub(r'href="[^"]*"', "", page)
 
 
 def test_wrong_correction_shows_messages_next_to_fields(client, editor, saraqib):
@@ -195,3 +200,51 @@ def test_editor_links_an_accord_the_event_violates(client, editor, saraqib):
     assert (link.accord, link.relation) == (accord, "violates")
     page = client.get(reverse("accord_detail", args=[accord.slug])).content.decode()
     assert "Violates" in page and f"/events/{event.pk}/" in page
+
+
+def _duplicate_of_capture(saraqib):
+    """A second report of the government's capture, a day later, from another article."""
+    return services.event_create(
+        values={"type": EventType.CONTROL_CHANGE, "date": dt.date(2020, 2, 7),
+                "place": saraqib["place"], "confidence": 0.5},
+        actors=[(saraqib["sgf"], ActorRole.GAINS_CONTROL)], origin=EventOrigin.PIPELINE,
+        via=RevisionVia.PIPELINE, pipeline_version="test-1")
+
+
+def test_review_page_suggests_duplicates_and_merges_one(client, editor, saraqib):
+    client.force_login(editor)
+    capture = saraqib["capture"]
+    again = _duplicate_of_capture(saraqib)
+    html = client.get(reverse("event_review", args=[capture.pk])).content.decode()
+    suggestions = html[html.index('id="duplicates"'):html.index("Merge other events by id")]
+    # The retake (19 days later) and the siege (another type) are not suggested.
+    assert f'/events/{again.pk}/' in suggestions
+    assert f'/events/{saraqib["retake"].pk}/' not in suggestions
+    assert "1 day apart · same place · 1 shared actor" in suggestions
+    response = client.post(reverse("event_review", args=[capture.pk]),
+                           {"action": "merge", "duplicates": str(again.pk)})
+    assert response.status_code == 302
+    again.refresh_from_db()
+    assert again.merged_into_id == capture.pk and again.review_status == ReviewStatus.MERGED
+
+
+def test_bulk_verify_and_reject_from_the_queue(client, editor, saraqib):
+    client.force_login(editor)
+    siege, retake, capture = saraqib["siege"], saraqib["retake"], saraqib["capture"]
+    html = client.get(reverse("review_queue")).content.decode()
+    assert f'name="event" value="{siege.pk}"' in html
+    response = client.post(reverse("review_bulk"), {"action": "reject",
+                                                    "event": [siege.pk, retake.pk]})
+    assert response.status_code == 302
+    siege.refresh_from_db()
+    assert siege.review_status == ReviewStatus.EXTRACTED  # no reason: nothing rejected
+    client.post(reverse("review_bulk"), {"action": "reject", "reason": "duplicated wire",
+                                         "event": [siege.pk, retake.pk]})
+    client.post(reverse("review_bulk"), {"action": "verify", "event": [capture.pk]})
+    for event in (siege, retake, capture):
+        event.refresh_from_db()
+    assert (siege.review_status, retake.review_status, capture.review_status) == (
+        ReviewStatus.REJECTED, ReviewStatus.REJECTED, ReviewStatus.VERIFIED)
+    assert siege.reject_reason == "duplicated wire"
+    html = client.get(reverse("review_queue"), follow=True).content.decode()
+    assert "Nothing to review." in html

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from events import services
-from events.choices import ActorRole, EventType
-from events.models import Actor, Place
+from events.choices import AccordRelation, ActorRole, EventType
+from events.models import Accord, Actor, Place
 
 pytestmark = pytest.mark.django_db
 
@@ -17,11 +17,17 @@ pytestmark = pytest.mark.django_db
 def _events(count):
     places = list(Place.objects.filter(country_code="SY").order_by("-population")[:count])
     sgf = Actor.objects.get(slug="syrian-government-forces")
+    accord = Accord.objects.order_by("pk").first()
     for i, place in enumerate(places):
         services.event_create(
             values={"type": EventType.CONTROL_CHANGE, "date": dt.date(2020, 1, 1 + i % 28),
                     "place": place, "confidence": 0.5},
             actors=[(sgf, ActorRole.GAINS_CONTROL)])
+        # An agreement's headline names its accord: read with the page, not per row.
+        services.event_create(
+            values={"type": EventType.AGREEMENT, "date": dt.date(2020, 1, 1 + i % 28),
+                    "place": place, "confidence": 0.5},
+            actors=[(sgf, ActorRole.PARTY)], accords=[(accord, AccordRelation.IMPLEMENTS)])
 
 
 def _queries(client, url):

@@ -1,0 +1,12 @@
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    """Joins the migrations of the typology, hardening, control log and gazetteer work."""
+
+    dependencies = [
+        ("events", "0010_event_typology"),
+        ("events", "0010_hardening"),
+    ]
+
+    operations = []

@@ -11,9 +11,12 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("map/", views.control_map, name="control_map"),
     path("map/control.json", views.control_data, name="control_data"),
+    path("map/changes.json", views.control_changes, name="control_changes"),
     path("places/lookup.json", views.place_lookup, name="place_lookup"),
     path("places/<int:pk>/", views.place_detail, name="place_detail"),
     path("places/<int:pk>/card/", views.place_card, name="place_card"),
+    path("places/<int:pk>/control/review/", views.place_control_review,
+         name="place_control_review"),
     # The fixed paths come before the slugs they would otherwise be taken for.
     path("actors/new/", registry_edit.actor_create, name="actor_create"),
     path("actors/candidates/", registry_edit.actor_candidates, name="actor_candidates"),

@@ -3,7 +3,7 @@
 Rows are derived from events by ``events.services.control_log_sync`` in the same
 transaction that writes the event, and can be rebuilt from events at any time
 (``manage.py rebuild_control_log``). "Who held P on date D" is never stored: it is read
-from this log by ``ControlFlipQuerySet.holders_at``.
+from this log by ``ControlFlipQuerySet.answer_rows_at``.
 """
 
 import datetime as dt

@@ -278,7 +278,7 @@ def control_period(period) -> dict:
 
 # --- the control answers' shape, for the OpenAPI schema (the views build plain dicts) ---
 
-class ActorBriefSerializer(serializers.Serializer):
+class ControlActorSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     slug = serializers.CharField()
@@ -310,7 +310,7 @@ class ControlPropertiesSerializer(_ControlEvidenceFields):
     name = serializers.CharField()
     country = serializers.CharField()
     admin1 = serializers.CharField()
-    actor = ActorBriefSerializer(allow_null=True,
+    actor = ControlActorSerializer(allow_null=True,
                                  help_text="The holder; null when unheld or unknown.")
     unheld = serializers.BooleanField(
         help_text="Nobody holds the place: its holder withdrew and no one took it over.")
@@ -342,12 +342,12 @@ class ControlSpanSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField(allow_null=True, help_text="Reported or quiet end, or the "
                                 "capture that ended it; null if open.")
-    actor = ActorBriefSerializer(allow_null=True)
+    actor = ControlActorSerializer(allow_null=True)
     event = serializers.IntegerField()
 
 
 class ControlPeriodSerializer(_ControlEvidenceFields):
-    actor = ActorBriefSerializer(allow_null=True)
+    actor = ControlActorSerializer(allow_null=True)
     unheld = serializers.BooleanField()
     start = serializers.DateField(allow_null=True,
                                   help_text="null: from before the records (inferred).")

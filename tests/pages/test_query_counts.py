@@ -8,14 +8,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from events import services
-from events.choices import ActorRole, EventType
+from events.choices import ActorRole, EventType, PlaceKind
 from events.models import Actor, Place
 
 pytestmark = pytest.mark.django_db
 
 
 def _events(count):
-    places = list(Place.objects.filter(country_code="SY").order_by("-population")[:count])
+    places = list(Place.objects.filter(country_code="SY", kind=PlaceKind.POPULATED_PLACE)
+                  .order_by("-population")[:count])
     sgf = Actor.objects.get(slug="syrian-government-forces")
     for i, place in enumerate(places):
         services.event_create(

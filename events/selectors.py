@@ -7,6 +7,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from operator import itemgetter
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 
 from events.choices import ControlState, EventType
@@ -145,6 +146,34 @@ def place_control_at(*, date: dt.date, places: QuerySet[Place] | None = None,
             verified=r[_COL["verified"]], contested_until=r[_COL["contested_until"]],
             unheld=held and actor_id is None))
     return statuses
+
+
+def control_areas_at(*, date: dt.date, places: QuerySet[Place] | None = None,
+                     statuses: list[ControlStatus] | None = None
+                     ) -> list[tuple[ControlStatus, str]]:
+    """Each answered place's share of the territory on ``date``, as GeoJSON text.
+
+    The Voronoi cell of each place among the places answered (PostGIS), clipped to their
+    convex hull widened by 20 km: a sketch of who holds which area, not a front line.
+    """
+    if statuses is None:
+        statuses = place_control_at(date=date, places=places)
+    if len(statuses) < 2:
+        return []
+    ids = [s.place.pk for s in statuses]
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            WITH pts AS (SELECT id, point FROM events_place WHERE id = ANY(%s)),
+            g AS (SELECT ST_Collect(point) AS mp FROM pts),
+            hull AS (SELECT ST_Buffer(ST_ConvexHull(mp)::geography, 20000)::geometry AS h FROM g),
+            cells AS (SELECT (ST_Dump(ST_VoronoiPolygons(mp))).geom AS cell FROM g)
+            SELECT DISTINCT ON (pts.id) pts.id,
+                   ST_AsGeoJSON(ST_Intersection(ST_SetSRID(cells.cell, 4326), hull.h), 4)
+            FROM cells, hull, pts
+            WHERE ST_Intersects(ST_SetSRID(cells.cell, 4326), pts.point)
+            ORDER BY pts.id""", [ids])
+        shapes = dict(cursor.fetchall())
+    return [(s, shapes[s.place.pk]) for s in statuses if s.place.pk in shapes]
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,12 @@
 """The control map: who holds each place on a date, as a page and as GeoJSON for it."""
 
 import datetime as dt
+import json
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -45,6 +46,8 @@ def control_map(request):
         "form": form, "dates": dates, "initial_date": initial,
         "map_config": {
             "dataUrl": reverse("control_data"),
+            "changesUrl": reverse("control_changes"),
+            "areasUrl": reverse("control_areas"),
             "cardUrl": reverse("place_card", args=[0]),
             "placeUrl": reverse("place_detail", args=[0]),
             "basemap": static("vendor/world-atlas/countries-50m.json"),
@@ -120,6 +123,30 @@ def _legend(statuses) -> list[dict]:
         if s.actor is not None and s.actor.name not in entry["actors"]:
             entry["actors"].append(s.actor.name)
     return sorted(entries.values(), key=lambda e: (-e["places"], e["name"]))
+
+
+@analyst_required
+def control_areas(request):
+    """The area view: each place's Voronoi cell coloured by its holder's side."""
+    form = ControlMapForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    data = form.cleaned_data
+    day = data.get("date") or dt.date.today()
+    places = Place.objects.filter(country_code=data["country"]) if data.get("country") else None
+    statuses = selectors.place_control_at(
+        date=day, places=places, actor=data.get("actor"),
+        verified_only=data.get("verified_only") or False,
+        min_sources=data.get("min_sources") or 0)
+    features = []
+    for s, shape in selectors.control_areas_at(date=day, statuses=statuses):
+        props = {"place_id": s.place.pk, "unheld": s.unheld,
+                 "color": UNHELD if s.unheld else actor_color(s.actor)}
+        # The shape is PostGIS's GeoJSON text already: not parsed to be written again.
+        features.append(f'{{"type":"Feature","geometry":{shape},'
+                        f'"properties":{json.dumps(props)}}}')
+    return HttpResponse('{"type":"FeatureCollection","features":[' + ",".join(features) + "]}",
+                        content_type="application/json")
 
 
 @analyst_required

@@ -36,6 +36,7 @@
   var fitted = false;
   var requestId = 0;
   var drawn = [];  // {marker, props, latlng} of the places on the map now
+  var changedIds = {};  // places of the "changes between two dates" view: always named
 
   function params(date) {
     var data = new FormData(form);
@@ -128,9 +129,10 @@
     var zoom = map.getZoom();
     var taken = [];
     labelLayer.clearLayers();
-    var order = drawn.slice().sort(function (a, b) { return (b.props.population || 0) - (a.props.population || 0); });
+    function rank(d) { return (changedIds[d.props.place_id] ? 1e12 : 0) + (d.props.population || 0); }
+    var order = drawn.slice().sort(function (a, b) { return rank(b) - rank(a); });
     order.forEach(function (d) {
-      var show = zoom >= minZoom(d.props.population || 0);
+      var show = changedIds[d.props.place_id] || zoom >= minZoom(d.props.population || 0);
       if (show) {
         var pt = map.latLngToContainerPoint(d.latlng);
         var box = { x1: pt.x + 8, y1: pt.y - 9, x2: pt.x + 14 + d.props.name.length * 7, y2: pt.y + 9 };
@@ -158,8 +160,14 @@
       var name = document.createElement("strong");
       name.textContent = e.name;
       li.appendChild(name);
+      li.appendChild(document.createTextNode(" " + e.places));
       var more = e.actors.filter(function (a) { return a !== e.name; });
-      li.appendChild(document.createTextNode(" (" + e.places + ")" + (more.length ? " incl. " + more.join(", ") : "")));
+      if (more.length) {
+        var units = document.createElement("small");
+        units.className = "legend-units";
+        units.textContent = "incl. " + more.join(", ");
+        li.appendChild(units);
+      }
       legendList.appendChild(li);
     });
     if (!entries.length) { legendList.innerHTML = "<li class=\"muted\">No place held on this date.</li>"; }
@@ -232,7 +240,7 @@
           holder.appendChild(swatch);
           holder.appendChild(document.createTextNode((p.actor || (p.unheld ? "nobody (withdrawn)" : "unknown holder")) + (p.inferred ? " (inferred)" : "")));
           textCell(row, p.since || "before records");
-          textCell(row, EVIDENCE_TEXT[p.evidence] + " · " + p.sources + " src").className = "evidence-" + p.evidence;
+          textCell(row, EVIDENCE_TEXT[p.evidence] + " · " + (p.sources ? p.sources + " source" + (p.sources === 1 ? "" : "s") : "no source linked")).className = "evidence-" + p.evidence;
         });
         drawLegend(res.body.legend || []);
         status.textContent = res.body.features.length + " places on " + res.body.date + ". Hover a place for its holder, click it for the evidence.";
@@ -255,6 +263,7 @@
       .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
       .then(function (res) {
         changeLayer.clearLayers();
+        changedIds = {};
         changesBody.innerHTML = "";
         changesSection.hidden = false;
         if (!res.ok) {
@@ -265,7 +274,8 @@
         }
         document.getElementById("changes-range").textContent = "from " + res.body.start + " to " + res.body.end + " (" + res.body.changes.length + ")";
         res.body.changes.forEach(function (c) {
-          L.circleMarker([c.lat, c.lon], { radius: 15, fill: false, color: "#ffb000", weight: 4, interactive: false,
+          changedIds[c.place_id] = true;
+          L.circleMarker([c.lat, c.lon], { radius: 14, fill: false, color: "#000", weight: 3, dashArray: "6 3", interactive: false,
             className: "changed changed-" + c.place_id }).addTo(changeLayer);
           var row = changesBody.insertRow();
           row.dataset.placeId = c.place_id;
@@ -274,11 +284,11 @@
           textCell(row, c.after || "nobody (withdrawn)");
           textCell(row, c.since || "");
         });
-        if (end !== current) { slider.value = indexOf(end); load(end); }
+        if (end !== current) { slider.value = indexOf(end); load(end); } else { placeLabels(); }
       });
   });
   document.getElementById("changes-clear").addEventListener("click", function () {
-    changeLayer.clearLayers(); changesSection.hidden = true;
+    changeLayer.clearLayers(); changesSection.hidden = true; changedIds = {}; placeLabels();
   });
 
   function indexOf(date) {

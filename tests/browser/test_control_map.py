@@ -168,6 +168,7 @@ def test_an_editor_verifies_a_place_from_its_card(site_url, browser_page, people
     assert marker.get_attribute("stroke-dasharray") is None
     assert Event.objects.get(pk=data["capture"].pk).review_status == "verified"
     page.mouse.move(5, 5)
+    page.evaluate("window.scrollTo(0, 250)")
     screenshot(page, "control-map-verified.png")
 
 

@@ -23,7 +23,7 @@ from events.choices import (
     PlaceKind,
     ReviewStatus,
 )
-from events.models import Actor, Article, ControlFlip, Event, Evidence, Place
+from events.models import Actor, Article, ControlFlip, Event, EventActor, Evidence, Place
 from events.models.control import BEFORE_RECORDS
 
 # What control_flip_values gives, as model fields.
@@ -34,6 +34,8 @@ CONTEST_TYPES = {EventType.SIEGE, EventType.BATTLE}
 # Places of town precision: populated places, neighbourhoods and named facilities (a
 # GeoNames spot, building or farm is loaded as "other"); never a country nor an admin area.
 TOWN_KINDS = {PlaceKind.POPULATED_PLACE, PlaceKind.OTHER}
+# The roles of those who fought at a place, in the order an opponent is preferred.
+_FIGHTING_ROLES = [ActorRole.INITIATOR, ActorRole.PARTY, ActorRole.TARGET]
 
 
 def _role(event_actors, role: str):
@@ -46,14 +48,17 @@ def _role(event_actors, role: str):
 def enters_control_log(event: Event, place_kind: str | None) -> bool:
     """Whether ``event`` may change who holds or contests its place.
 
-    Active events of a control type at a town whose place is the place itself: a report
-    known only at area precision ("in Idlib province"), or near a town ("a village near
-    Aleppo"), never changes that town.
+    Active events of a control type at a town. A change of control must be of the place
+    itself: one known only at area precision ("in Idlib province") or near a town ("a
+    village near Aleppo") never changes that town. Fighting near a town (on its
+    outskirts, or "attacked fighters in X", which the extractor places near X) contests
+    it; fighting known only at area precision does not.
     """
+    precisions = ({LocationPrecision.EXACT} if event.type == EventType.CONTROL_CHANGE
+                  else {LocationPrecision.EXACT, LocationPrecision.NEAR})
     return (event.is_active and event.place_id is not None
             and event.type in (EventType.CONTROL_CHANGE, *CONTEST_TYPES)
-            and place_kind in TOWN_KINDS
-            and event.location_precision == LocationPrecision.EXACT)
+            and place_kind in TOWN_KINDS and event.location_precision in precisions)
 
 
 def control_flip_values(event: Event, event_actors=None, *, place_kind: str | None = None,
@@ -220,23 +225,36 @@ def _derive_places(place_ids: set[int]) -> None:
     rows = list(ControlFlip.objects.select_for_update().filter(place_id__in=place_ids)
                 .order_by("place_id", "date", "-confidence", "id"))
     lookback = dt.timedelta(days=settings.CONTROL_WITHDRAWAL_LOOKBACK_DAYS)
-    sides = _sides({a for f in rows for a in (f.actor_id, f.lost_by_id) if a is not None})
+    withdrawals = [f for f in rows if f.state == ControlState.HELD and f.lost_by_id
+                   and (f.actor_id is None or f.inferred == ControlInference.OPPONENT)]
+    # Everyone who fought there: a battle's parties are listed in no particular order.
+    fighters: dict[int, list[int]] = defaultdict(list)
+    if withdrawals:
+        contest_events = {f.event_id for f in rows if f.state == ControlState.CONTESTED}
+        for event_id, actor_id in (EventActor.objects.filter(
+                event_id__in=contest_events, role__in=_FIGHTING_ROLES)
+                .order_by("event_id", "role", "id").values_list("event_id", "actor_id")):
+            fighters[event_id].append(actor_id)
+    withdrawn = {f.pk for f in withdrawals}
+    sides = _sides({a for f in rows for a in (f.actor_id, f.lost_by_id) if a is not None}
+                   | {a for actors in fighters.values() for a in actors})
     by_place: dict[int, list[ControlFlip]] = defaultdict(list)
     for flip in rows:
         by_place[flip.place_id].append(flip)
     changed, stale, new = [], [], []
     for place_id in place_ids:
         flips = by_place.get(place_id, [])
-        contests = [f for f in flips if f.state == ControlState.CONTESTED and f.actor_id]
+        contests = [f for f in flips if f.state == ControlState.CONTESTED]
         for flip in flips:
-            if not (flip.state == ControlState.HELD and flip.lost_by_id
-                    and (flip.actor_id is None or flip.inferred == ControlInference.OPPONENT)):
+            if flip.pk not in withdrawn:
                 continue
             loser = sides[flip.lost_by_id]
-            fighting = [c for c in contests if flip.date - lookback <= c.date <= flip.date
-                        and sides[c.actor_id] != loser]
-            actor_id = fighting[-1].actor_id if fighting else None
-            inferred = ControlInference.OPPONENT if fighting else ControlInference.REPORTED
+            # The latest fighting first, its initiator before its other parties.
+            opponents = [a for c in reversed(contests)
+                         if flip.date - lookback <= c.date <= flip.date
+                         for a in fighters.get(c.event_id, []) if sides[a] != loser]
+            actor_id = opponents[0] if opponents else None
+            inferred = ControlInference.OPPONENT if opponents else ControlInference.REPORTED
             if (flip.actor_id, flip.inferred) != (actor_id, inferred):
                 flip.actor_id, flip.inferred = actor_id, inferred
                 changed.append(flip)

@@ -315,3 +315,19 @@ def test_rebuilding_the_log_gives_the_same_answers(sides):
     before = answers()
     services.control_log_rebuild(chunk_size=1)
     assert answers() == before
+
+
+def test_fighting_near_a_town_contests_it_fighting_in_its_province_does_not(sides):
+    government, opposition = sides
+    town = make_place("Outskirtstown")
+    change(town, D(2015, 1, 1), government)
+    services.event_create(values={"type": EventType.BATTLE, "date": D(2015, 2, 1),
+                                  "place": town, "confidence": 0.8,
+                                  "location_precision": LocationPrecision.REGION},
+                          actors=[(opposition, ActorRole.INITIATOR)])
+    assert not status(town, D(2015, 2, 2)).contested
+    services.event_create(values={"type": EventType.BATTLE, "date": D(2015, 3, 1),
+                                  "place": town, "confidence": 0.8,
+                                  "location_precision": LocationPrecision.NEAR},
+                          actors=[(opposition, ActorRole.INITIATOR)])
+    assert status(town, D(2015, 3, 2)).contested

@@ -10,7 +10,7 @@ from operator import itemgetter
 from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 
-from events.choices import ControlState, EventType
+from events.choices import ControlInference, ControlState, EventType
 from events.models import Accord, Actor, Article, ControlFlip, Event, Place
 from events.models.control import BEFORE_RECORDS, evidence_level
 from events.querysets import ANSWER_COLUMNS
@@ -86,6 +86,7 @@ def kb_counts() -> dict[str, int]:
 
 def latest_control_changes(*, limit: int = 10) -> QuerySet[ControlFlip]:
     return (ControlFlip.objects.filter(state=ControlState.HELD)
+            .exclude(inferred=ControlInference.LOSER)
             .select_related("place", "actor").order_by("-date", "-id")[:limit])
 
 

@@ -106,7 +106,8 @@ class ControlFlipQuerySet(models.QuerySet):
                 FROM {flips} o
                 WHERE o.place_id = p.id AND o.state = %s AND o.date <= %s
                   AND (o.end_date IS NULL OR o.end_date >= %s)
-                  AND (h.id IS NULL OR o.date >= h.date)) o ON true
+                  -- A bound of the index scan (an OR would not be one).
+                  AND o.date >= COALESCE(h.date, '-infinity'::date)) o ON true
             LEFT JOIN LATERAL (
                 -- A change of control after the day ends those contests.
                 SELECT min(x.date) AS next FROM {flips} x

@@ -331,3 +331,14 @@ def test_fighting_near_a_town_contests_it_fighting_in_its_province_does_not(side
                                   "location_precision": LocationPrecision.NEAR},
                           actors=[(opposition, ActorRole.INITIATOR)])
     assert status(town, D(2015, 3, 2)).contested
+
+
+def test_a_withdrawal_from_near_a_town_changes_nothing(sides):
+    """"Withdrew from positions near X": the extractor places it near X, and a change of
+    control near a town is not the town's."""
+    government, opposition = sides
+    town = make_place("Neartown")
+    change(town, D(2019, 1, 1), government)
+    change(town, D(2019, 8, 20), loser=government, precision=LocationPrecision.NEAR)
+    answer = status(town, D(2019, 9, 1))
+    assert answer.actor == government and not answer.unheld

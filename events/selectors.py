@@ -177,6 +177,36 @@ def control_areas_at(*, date: dt.date, places: QuerySet[Place] | None = None,
     return [(s, shapes[s.place.pk]) for s in statuses if s.place.pk in shapes]
 
 
+def admin1_areas(*, country: str) -> list[tuple[str, str, str]]:
+    """A country's admin-1 boundaries, approximated from the gazetteer's towns: (code,
+    name, GeoJSON lines) per area.
+
+    The gazetteer has no admin-1 polygons: each area is the union of the Voronoi cells of
+    its towns (PostGIS), clipped to the towns' hull widened by 5 km, and its boundary less
+    that hull's edge is drawn, so the lines run halfway between towns of two areas (about
+    140 ms for Syria's towns).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            WITH pts AS (SELECT admin1_code, admin1_name, point FROM events_place
+                         WHERE country_code = %s AND kind = 'populated_place'
+                           AND admin1_code <> ''),
+            g AS (SELECT ST_Collect(point) AS mp FROM pts),
+            hull AS (SELECT ST_Buffer(ST_ConvexHull(mp)::geography, 5000)::geometry AS h
+                     FROM g),
+            cells AS (SELECT ST_SetSRID((ST_Dump(ST_VoronoiPolygons(mp))).geom, 4326) AS cell
+                      FROM g),
+            labelled AS (SELECT DISTINCT ON (c.cell) p.admin1_code, p.admin1_name, c.cell
+                         FROM cells c JOIN pts p ON ST_Intersects(c.cell, p.point))
+            SELECT admin1_code, max(admin1_name),
+                   -- The edges between areas only: the hull's own edge is no boundary.
+                   ST_AsGeoJSON(ST_Difference(
+                       ST_Boundary(ST_Intersection(ST_Union(cell), (SELECT h FROM hull))),
+                       ST_Buffer(ST_Boundary((SELECT h FROM hull)), 0.001)), 4)
+            FROM labelled GROUP BY admin1_code ORDER BY admin1_code""", [country.upper()])
+        return cursor.fetchall()
+
+
 @dataclass(frozen=True)
 class ControlChange:
     """A place whose holder on ``end`` is not its holder on ``start``."""

@@ -13,6 +13,7 @@ urlpatterns = [
     path("map/control.json", views.control_data, name="control_data"),
     path("map/changes.json", views.control_changes, name="control_changes"),
     path("map/areas.json", views.control_areas, name="control_areas"),
+    path("map/admin1.json", views.admin1_boundaries, name="admin1_boundaries"),
     path("places/lookup.json", views.place_lookup, name="place_lookup"),
     path("places/<int:pk>/", views.place_detail, name="place_detail"),
     path("places/<int:pk>/card/", views.place_card, name="place_card"),

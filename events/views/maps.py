@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from events import selectors, services
+from events.caching import cached_answer
 from events.choices import ControlState
 from events.forms import ControlChangesForm, ControlMapForm, ControlReviewForm
 from events.models import Actor, ControlFlip, Event, Evidence, Place
@@ -48,6 +49,7 @@ def control_map(request):
             "dataUrl": reverse("control_data"),
             "changesUrl": reverse("control_changes"),
             "areasUrl": reverse("control_areas"),
+            "admin1Url": reverse("admin1_boundaries"),
             "cardUrl": reverse("place_card", args=[0]),
             "placeUrl": reverse("place_detail", args=[0]),
             "basemap": static("vendor/world-atlas/countries-50m.json"),
@@ -89,6 +91,7 @@ def _feature(s) -> dict:
         "properties": {
             "place_id": s.place.pk, "geonames_id": s.place.geonames_id,
             "name": s.place.name, "admin1": s.place.admin1_name,
+            "country": s.place.country_code,
             "population": s.place.population,
             "actor": s.actor.name if s.actor else None,
             "actor_id": s.actor.pk if s.actor else None,
@@ -146,6 +149,25 @@ def control_areas(request):
         features.append(f'{{"type":"Feature","geometry":{shape},'
                         f'"properties":{json.dumps(props)}}}')
     return HttpResponse('{"type":"FeatureCollection","features":[' + ",".join(features) + "]}",
+                        content_type="application/json")
+
+
+@analyst_required
+def admin1_boundaries(request):
+    """A country's admin-1 areas (approximated from its towns) for the map's boundaries."""
+    country = (request.GET.get("country") or "").strip().upper()
+    if len(country) != 2 or not country.isalpha():
+        return JsonResponse({"errors": {"country": [{
+            "message": "Use a two-letter ISO country code, such as SY."}]}}, status=400)
+
+    def build() -> bytes:
+        features = [f'{{"type":"Feature","geometry":{shape},"properties":'
+                    f'{json.dumps({"code": code, "name": name})}}}'
+                    for code, name, shape in selectors.admin1_areas(country=country) if shape]
+        return ('{"type":"FeatureCollection","features":[' + ",".join(features)
+                + "]}").encode()
+
+    return HttpResponse(cached_answer("admin1", (country,), build),
                         content_type="application/json")
 
 

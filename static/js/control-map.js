@@ -29,6 +29,26 @@
     }).addTo(map).bringToBack();
   });
   var areaLayer = L.layerGroup().addTo(map);
+  var boundaryLayer = L.layerGroup().addTo(map);
+  var boundaryCountries = {};  // countries whose admin-1 boundaries are drawn (or asked)
+
+  // Admin-1 boundaries of the countries on the map, approximated from the gazetteer.
+  function drawBoundaries(features) {
+    features.forEach(function (f) {
+      var country = f.properties.country;
+      if (!country || boundaryCountries[country]) { return; }
+      boundaryCountries[country] = true;
+      fetch(config.admin1Url + "?country=" + encodeURIComponent(country), { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (body) {
+          if (!body) { return; }
+          L.geoJSON(body, {
+            interactive: false,
+            style: { color: "#7b6a8f", weight: 1.2, dashArray: "5 4", fill: false, className: "admin1-boundary" },
+          }).addTo(boundaryLayer);
+        });
+    });
+  }
   var changeLayer = L.layerGroup().addTo(map);
   var layer = L.layerGroup().addTo(map);
   var labelLayer = L.layerGroup().addTo(map);
@@ -243,6 +263,7 @@
           textCell(row, EVIDENCE_TEXT[p.evidence] + " · " + (p.sources ? p.sources + " source" + (p.sources === 1 ? "" : "s") : "no source linked")).className = "evidence-" + p.evidence;
         });
         drawLegend(res.body.legend || []);
+        drawBoundaries(res.body.features);
         status.textContent = res.body.features.length + " places on " + res.body.date + ". Hover a place for its holder, click it for the evidence.";
         if (!fitted && bounds.length) { map.fitBounds(bounds, { padding: [30, 30], maxZoom: 9 }); fitted = true; }
         placeLabels();

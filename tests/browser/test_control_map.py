@@ -91,6 +91,9 @@ def test_the_legend_matches_the_colours_drawn(site_url, browser_page, people):
     assert "unheld" in _marker(page, data["towns"][-1]).get_attribute("class")
     # Names of the larger places are written on the map.
     page.locator(".leaflet-tooltip.place-label").first.wait_for()
+    # Admin-1 boundaries (Idlib's and its neighbours') drawn in the view.
+    page.wait_for_function("[...document.querySelectorAll('path.admin1-boundary')]"
+                           ".some(p => p.getAttribute('d') !== 'M0 0')")
     labels = page.locator(".leaflet-tooltip.place-label").all_inner_texts()
     assert data["towns"][0].name in labels
     page.mouse.move(5, 5)

@@ -63,3 +63,14 @@ def test_an_analyst_cannot_review(client, analyst, capture):
     client.force_login(analyst)
     assert _post(client, capture, action="verify").status_code == 403
     assert Event.objects.get(pk=capture.pk).review_status == "extracted"
+
+
+def test_admin1_boundaries_of_a_country_from_its_towns(client, analyst):
+    client.force_login(analyst)
+    body = client.get(reverse("admin1_boundaries"), {"country": "sy"}).json()
+    names = {f["properties"]["name"] for f in body["features"]}
+    assert {"Idlib", "Aleppo", "Dimashq", "Latakia"} <= names and len(names) == 14
+    assert all(f["geometry"]["type"] in ("LineString", "MultiLineString")
+               for f in body["features"])
+    bad = client.get(reverse("admin1_boundaries"), {"country": "Syria"})
+    assert bad.status_code == 400 and "country" in bad.json()["errors"]

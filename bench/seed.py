@@ -36,6 +36,7 @@ from urllib.parse import urlparse, urlunparse
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_URL = "postgis://conflictkb:conflictkb@127.0.0.1:5432/conflictkb"
 USER_PASSWORD = "bench"
+QUIET_DAYS = 14  # settings.CONTROL_QUIET_DAYS by default: a contest with no end reported
 
 # Share of the events per country group; "ZZ" is every other place.
 COUNTRY_SHARES = {
@@ -279,8 +280,7 @@ def seed(url: str, *, events: int, places: int, reset: bool) -> None:
                                             lost_by_id, event_id, place_id)
             SELECT ev.date,
                    CASE WHEN ev.type = 'control_change' THEN NULL
-                        WHEN ev.type = 'battle' THEN coalesce(ev.end_date, ev.date)
-                        ELSE ev.end_date END,
+                        ELSE coalesce(ev.end_date, ev.date + %(quiet)s) END,
                    CASE WHEN ev.type = 'control_change' THEN 'held' ELSE 'contested' END,
                    ev.confidence,
                    CASE WHEN ev.type = 'control_change' THEN gain.actor_id
@@ -299,8 +299,21 @@ def seed(url: str, *, events: int, places: int, reset: bool) -> None:
             WHERE ev.id > %(base)s AND ev.place_id IS NOT NULL
               AND ev.review_status IN ('extracted', 'verified')
               AND (ev.type IN ('battle', 'siege')
-                   OR (ev.type = 'control_change' AND gain.actor_id IS NOT NULL))
-            """, {"base": base}).rowcount
+                   OR (ev.type = 'control_change' AND gain.actor_id IS NOT NULL
+                       AND ev.location_precision = 'exact'))
+            """, {"base": base, "quiet": QUIET_DAYS}).rowcount
+        # The side that lost each place in its first change held it before (inferred).
+        n += run("""
+            INSERT INTO events_controlflip (date, end_date, state, confidence, actor_id,
+                                            lost_by_id, event_id, place_id, inferred,
+                                            sources, verified)
+            SELECT DATE '0001-01-01', NULL, 'held', f.confidence, f.lost_by_id, NULL,
+                   f.event_id, f.place_id, 'loser', f.sources, f.verified
+            FROM (SELECT DISTINCT ON (place_id) * FROM events_controlflip
+                  WHERE state = 'held' AND event_id > %(base)s
+                  ORDER BY place_id, date, confidence DESC, id) f
+            WHERE f.lost_by_id IS NOT NULL AND f.lost_by_id <> f.actor_id
+            ON CONFLICT DO NOTHING""", {"base": base}).rowcount
         timer.step("control log", n)
 
         # Articles (one per ~20 events) and an evidence sentence for each pipeline event.

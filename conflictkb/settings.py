@@ -216,6 +216,12 @@ INGEST_MAX_ATTEMPTS = env_int("INGEST_MAX_ATTEMPTS", 3)
 # stores per committed batch, so a time limit never loses a whole poll.
 FEED_MAX_NEW_ENTRIES = env_int("FEED_MAX_NEW_ENTRIES", 500)
 FEED_BATCH_SIZE = env_int("FEED_BATCH_SIZE", 100)
+# The control log (events.services.control): a siege or battle with no reported end keeps
+# its place contested this many days after the last fighting reported there; a withdrawal
+# gives the place to the withdrawing side's opponent when the log has that opponent
+# fighting there this many days before. Run `manage.py rebuild_control_log` after a change.
+CONTROL_QUIET_DAYS = env_int("CONTROL_QUIET_DAYS", 14)
+CONTROL_WITHDRAWAL_LOOKBACK_DAYS = env_int("CONTROL_WITHDRAWAL_LOOKBACK_DAYS", 14)
 CELERY_BEAT_SCHEDULE = {
     "poll-feeds": {"task": "ingest.tasks.poll_feeds", "schedule": 60.0},
     "requeue-stale": {"task": "ingest.tasks.requeue_stale", "schedule": 60.0},

@@ -322,8 +322,9 @@ class EvidenceAdmin(RevisionAdminMixin, admin.ModelAdmin):
 class ControlFlipAdmin(ReadOnlyAdmin):
     """The control log is derived from events: fix the event, and the log follows."""
 
-    list_display = ("place", "state", "actor", "date", "end_date", "confidence", "event")
-    list_filter = ("state", "actor")
+    list_display = ("place", "state", "actor", "date", "end_date", "inferred", "confidence",
+                    "sources", "verified", "event")
+    list_filter = ("state", "inferred", "verified", "actor")
     list_select_related = ("place", "actor", "event__place")
     search_fields = ("place__name", "actor__name")
     date_hierarchy = "date"

@@ -133,6 +133,22 @@ class ControlState(models.TextChoices):
     CONTESTED = "contested", "Contested"
 
 
+class ControlInference(models.TextChoices):
+    """Why the control log holds a row no event reported as such (empty: reported)."""
+
+    REPORTED = "", "Reported"
+    LOSER = "loser", "Held before by the side that lost it"
+    OPPONENT = "opponent", "Taken by the opponent fighting there when the holder withdrew"
+
+
+class ControlEvidence(models.TextChoices):
+    """How well an answer of the control log is backed, as the map and the API tell it."""
+
+    VERIFIED = "verified", "Verified by an editor"
+    CORROBORATED = "corroborated", "Several independent sources"
+    SINGLE_SOURCE = "single_source", "One source, machine-extracted"
+
+
 class ArticleStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
     PROCESSING = "processing", "Processing"

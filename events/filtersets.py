@@ -412,6 +412,20 @@ class ArticleFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(search_vector=value))
 
 
+class StrictBooleanField(forms.CharField):
+    """true/false (or 1/0, yes/no); anything else is an error, not a silent True."""
+
+    TRUE, FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off", ""}
+
+    def to_python(self, value):
+        text = super().to_python(value).strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise forms.ValidationError(f"Use true or false, not {value!r}.")
+
+
 class ControlQueryForm(forms.Form):
     """The control map's question: who held which places on a date (API and pages)."""
 
@@ -424,6 +438,14 @@ class ControlQueryForm(forms.Form):
                           help_text="A country's name or two-letter ISO code; 400 if none is "
                                     "known by it.")
     admin1 = forms.CharField(required=False)
+    verified_only = StrictBooleanField(required=False,
+                                       help_text="Only answers an editor verified.")
+    min_sources = forms.IntegerField(required=False, min_value=1, max_value=1000,
+                                     help_text="Only answers with at least this many "
+                                               "independent sources.")
+
+    def clean_min_sources(self):
+        return self.cleaned_data.get("min_sources") or 0
 
     def clean_date(self):
         value: dt.date = self.cleaned_data["date"]

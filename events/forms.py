@@ -42,12 +42,45 @@ class ControlMapForm(forms.Form):
                                    empty_label="All actors")
     country = forms.CharField(required=False, max_length=20, label="Country (ISO code)",
                               widget=forms.TextInput(attrs={"size": 3, "placeholder": "SY"}))
+    verified_only = forms.BooleanField(required=False, label="Verified only")
+    min_sources = forms.IntegerField(required=False, min_value=1, max_value=1000,
+                                     label="Min. sources",
+                                     widget=forms.NumberInput(attrs={"size": 3, "min": 1}))
+
+    def clean_min_sources(self):
+        return self.cleaned_data.get("min_sources") or 0
 
     def clean_country(self):
         value = self.cleaned_data["country"].strip().upper()
         if value and (len(value) != 2 or not value.isalpha()):
             raise forms.ValidationError("Use a two-letter ISO country code, such as SY.")
         return value
+
+
+class ControlChangesForm(forms.Form):
+    """The map's "changes between two dates" view."""
+
+    start = forms.DateField(input_formats=["%Y-%m-%d"])
+    end = forms.DateField(input_formats=["%Y-%m-%d"])
+    country = forms.CharField(required=False, max_length=2)
+
+    def clean_country(self):
+        return ControlMapForm.clean_country(self)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "The end is before the start.")
+        return data
+
+
+class ControlReviewForm(forms.Form):
+    """An editor's verdict on the event behind a place's control, from the map card."""
+
+    action = forms.ChoiceField(choices=[("verify", "Verify"), ("reject", "Reject")])
+    event = forms.IntegerField()
+    date = forms.DateField(input_formats=["%Y-%m-%d"])
+    reason = forms.CharField(required=False, max_length=1000)
 
 
 class EventCorrectForm(forms.Form):

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
+from events.choices import ControlEvidence, ControlInference, ControlState
 from events.models import (
     Accord,
     Actor,
@@ -20,6 +21,7 @@ from events.models import (
     Revision,
     Source,
 )
+from events.models.control import BEFORE_RECORDS, evidence_level
 from events.permissions import can_see_authors
 
 
@@ -227,11 +229,13 @@ def _rounded(value: float, scale: float, digits: int) -> float:
 
 def control_feature(row: tuple) -> dict:
     """A place's answer on a date (a row of ``selectors.place_control_rows_at``) as a feature."""
-    (place_id, geonames_id, name, country, admin1, actor_id, actor_name, actor_slug, _state,
-     since, event_id, confidence, contested, lon, lat) = row
+    (place_id, geonames_id, name, country, admin1, actor_id, actor_name, actor_slug, state,
+     since, event_id, confidence, inferred, sources, verified, contested, until,
+     lon, lat) = row
     actor = None
     if actor_id is not None:
         actor = {"id": actor_id, "name": actor_name, "slug": actor_slug}
+    held = state == ControlState.HELD
     return {
         "type": "Feature",
         "id": place_id,
@@ -244,10 +248,17 @@ def control_feature(row: tuple) -> dict:
             "country": country,
             "admin1": admin1,
             "actor": actor,
-            "contested": contested,
-            "since": since.isoformat(),
+            "unheld": held and actor_id is None,
+            "contested": contested or not held,
+            "contested_until": until.isoformat() if until else None,
+            "since": None if since == BEFORE_RECORDS else since.isoformat(),
             "event": event_id,
+            "inferred": bool(inferred),
+            "inferred_from": inferred or None,
             "confidence": _rounded(confidence, 1e3, 3),
+            "sources": sources,
+            "verified": verified,
+            "evidence": evidence_level(verified, sources),
         },
     }
 
@@ -255,9 +266,15 @@ def control_feature(row: tuple) -> dict:
 def control_period(period) -> dict:
     return {
         "actor": actor_brief(period.actor),
-        "start": period.start.isoformat(),
+        "unheld": period.unheld,
+        "start": period.start.isoformat() if period.start else None,
         "end": period.end.isoformat() if period.end else None,
         "event": period.event_id,
+        "inferred": bool(period.inferred),
+        "inferred_from": period.inferred or None,
+        "sources": period.sources,
+        "verified": period.verified,
+        "evidence": period.evidence_level,
         "contested": [
             {"start": start.isoformat(), "end": end.isoformat() if end else None,
              "actor": actor_brief(actor), "event": event_id}
@@ -285,3 +302,88 @@ class FigureSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "kind_label", "count", "period_start", "period_end", "place",
                   "actors", "article", "sentence", "start", "end", "extractor_version",
                   "created_at"]
+
+
+# --- the control answers' shape, for the OpenAPI schema (the views build plain dicts) ---
+
+class ControlActorSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+
+
+class _ControlEvidenceFields(serializers.Serializer):
+    inferred = serializers.BooleanField(
+        help_text="Not reported as such: the side that lost the place held it before its "
+                  "first reported change, or the opponent fighting there took it when its "
+                  "holder withdrew.")
+    inferred_from = serializers.ChoiceField(
+        choices=[c for c in ControlInference.values if c], allow_null=True,
+        help_text="loser: held before by the side that lost it; opponent: taken by the "
+                  "opponent fighting there within CONTROL_WITHDRAWAL_LOOKBACK_DAYS of a "
+                  "withdrawal; null when reported.")
+    sources = serializers.IntegerField(
+        help_text="Independent sources of the event behind the answer: different outlets, "
+                  "copies of one wire story counted once.")
+    verified = serializers.BooleanField(help_text="An editor verified the event.")
+    evidence = serializers.ChoiceField(
+        choices=ControlEvidence.values,
+        help_text="verified (by an editor), corroborated (two or more sources) or "
+                  "single_source (one machine-extracted report).")
+
+
+class ControlPropertiesSerializer(_ControlEvidenceFields):
+    place = serializers.IntegerField()
+    geonames_id = serializers.IntegerField(allow_null=True)
+    name = serializers.CharField()
+    country = serializers.CharField()
+    admin1 = serializers.CharField()
+    actor = ControlActorSerializer(allow_null=True,
+                                 help_text="The holder; null when unheld or unknown.")
+    unheld = serializers.BooleanField(
+        help_text="Nobody holds the place: its holder withdrew and no one took it over.")
+    contested = serializers.BooleanField(
+        help_text="A siege or battle is going on: from its report until its reported end, "
+                  "CONTROL_QUIET_DAYS without new fighting, or the next change of control.")
+    contested_until = serializers.DateField(
+        allow_null=True, help_text="When the contest ends, as far as the log knows.")
+    since = serializers.DateField(
+        allow_null=True, help_text="Held since; null: from before the records (inferred).")
+    event = serializers.IntegerField(help_text="The event the answer comes from.")
+    confidence = serializers.FloatField(help_text="The event's confidence, 0-1.")
+
+
+class ControlFeatureSerializer(serializers.Serializer):
+    type = serializers.CharField(default="Feature")
+    id = serializers.IntegerField()
+    geometry = serializers.JSONField(help_text="A GeoJSON Point.")
+    properties = ControlPropertiesSerializer()
+
+
+class ControlCollectionSerializer(serializers.Serializer):
+    type = serializers.CharField(default="FeatureCollection")
+    date = serializers.DateField()
+    features = ControlFeatureSerializer(many=True)
+
+
+class ControlSpanSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField(allow_null=True, help_text="Reported or quiet end, or the "
+                                "capture that ended it; null if open.")
+    actor = ControlActorSerializer(allow_null=True)
+    event = serializers.IntegerField()
+
+
+class ControlPeriodSerializer(_ControlEvidenceFields):
+    actor = ControlActorSerializer(allow_null=True)
+    unheld = serializers.BooleanField()
+    start = serializers.DateField(allow_null=True,
+                                  help_text="null: from before the records (inferred).")
+    end = serializers.DateField(allow_null=True, help_text="Exclusive; null: ongoing.")
+    event = serializers.IntegerField(allow_null=True)
+    contested = ControlSpanSerializer(many=True)
+
+
+class ControlTimelineSerializer(serializers.Serializer):
+    place = PlaceSerializer()
+    periods = ControlPeriodSerializer(many=True)

@@ -50,6 +50,8 @@ from .serializers import (
     ArticleDetailSerializer,
     ArticleSerializer,
     ArticleSubmitSerializer,
+    ControlCollectionSerializer,
+    ControlTimelineSerializer,
     FigureSerializer,
     IngestJobSerializer,
     PlaceDetailSerializer,
@@ -155,7 +157,7 @@ class PlaceViewSet(CSVExportMixin, viewsets.ReadOnlyModelViewSet):
             self.bbox_filter_include_overlapping = True
         return super().filter_queryset(queryset)
 
-    @extend_schema(responses={200: OpenApiResponse(OpenApiTypes.OBJECT)})
+    @extend_schema(responses={200: ControlTimelineSerializer})
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def control(self, request, pk=None):
         """The place's whole control timeline: holders' periods with their contested spans."""
@@ -288,8 +290,13 @@ class IngestJobViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         OpenApiParameter("actor", str, description="Actor id or slug"),
         OpenApiParameter("country", str, description="ISO 3166 country code"),
         OpenApiParameter("admin1", str, description="Admin-1 area name"),
+        OpenApiParameter("verified_only", bool,
+                         description="Only answers an editor verified (true/false)"),
+        OpenApiParameter("min_sources", int,
+                         description="Only answers with at least this many independent "
+                                     "sources (1 or more)"),
     ],
-    responses={200: OpenApiResponse(OpenApiTypes.OBJECT,
+    responses={200: OpenApiResponse(ControlCollectionSerializer,
                                     description="A GeoJSON FeatureCollection of places")},
 )
 class ControlView(APIView):
@@ -309,12 +316,13 @@ class ControlView(APIView):
         data = form.cleaned_data
 
         def answer() -> dict:
-            rows = selectors.place_control_rows_at(date=data["date"], places=form.places(),
-                                                   actor=data["actor"])
+            rows = selectors.place_control_rows_at(
+                date=data["date"], places=form.places(), actor=data["actor"],
+                verified_only=data["verified_only"], min_sources=data["min_sources"])
             return {"type": "FeatureCollection", "date": data["date"].isoformat(),
                     "features": [control_feature(row) for row in rows]}
 
         params = (data["date"].isoformat(), data["bbox"].extent if data["bbox"] else None,
                   data["actor"].pk if data["actor"] else None, data["country"].upper(),
-                  data["admin1"])
+                  data["admin1"], data["verified_only"], data["min_sources"])
         return cached_json_response(request, "control", params, answer)

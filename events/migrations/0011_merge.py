@@ -7,6 +7,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("events", "0010_event_typology"),
         ("events", "0010_hardening"),
+        ("events", "0010_control_truth"),
     ]
 
     operations = []

@@ -22,7 +22,7 @@ from .articles import (
     job_fail,
     job_finish,
 )
-from .control import control_log_rebuild, control_log_sync
+from .control import control_log_rebuild, control_log_refresh_sources, control_log_sync
 from .events import (
     event_correct,
     event_create,
@@ -61,6 +61,7 @@ __all__ = [
     "article_extract",
     "article_extraction_save",
     "control_log_rebuild",
+    "control_log_refresh_sources",
     "control_log_sync",
     "event_correct",
     "event_create",

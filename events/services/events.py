@@ -25,7 +25,6 @@ from events.choices import (
 from events.models import (
     Accord,
     Actor,
-    ControlFlip,
     Event,
     EventAccord,
     EventActor,
@@ -34,7 +33,7 @@ from events.models import (
     typology_complete,
 )
 
-from .control import control_flip_values, control_log_sync
+from .control import control_log_sync, control_log_sync_many
 from .history import event_snapshot, revision_build, revision_record, revisions_write
 from .rows import rows_insert
 
@@ -135,16 +134,13 @@ def events_create(*, drafts: Sequence[EventDraft], origin: str = EventOrigin.EDI
     rows_insert(EventActor, ("event_id", "actor_id", "role"),
                 [(row.event_id, row.actor_id, row.role) for rows in actor_rows for row in rows])
     EventAccord.objects.bulk_create(row for rows in accord_rows for row in rows)
-    flips, revisions = [], []
+    revisions = []
     for event, roles, links in zip(events, actor_rows, accord_rows, strict=True):
-        flip = control_flip_values(event, roles)
-        if flip is not None:
-            flips.append(ControlFlip(event=event, **flip))
         revisions.append(revision_build(
             instance=event, action=RevisionAction.CREATE, via=via, user=user,
             after=event_snapshot(event, event_actors=roles, event_accords=links),
             reason=reason, pipeline_version=pipeline_version))
-    ControlFlip.objects.bulk_create(flips)
+    control_log_sync_many(list(zip(events, actor_rows, strict=True)))
     revisions_write(revisions)
     return events
 

@@ -52,7 +52,7 @@ from ingest.nlp.gazetteer import haversine_km
 from ingest.nlp.normalize import normalize_name
 from ingest.nlp.types import DocumentResult, EventPlace, ExtractedEvent, PlaceMention
 
-from .control import control_log_sync_many
+from .control import control_log_refresh_sources, control_log_sync_many
 from .events import (
     EventDraft,
     event_accords_set,
@@ -573,6 +573,9 @@ def _save(*, article: Article, result: DocumentResult, pipeline_version: str,
     stale = [e for e in previous if (e.event_id, e.start, e.end) not in evidence_rows]
     summary.evidence_removed = len(stale)
     Evidence.objects.filter(pk__in=[e.pk for e in stale]).delete()
+    # Their outlets are the log's sources: evidence is written after the log.
+    control_log_refresh_sources(event_ids={e.event_id for e in evidence_rows.values()}
+                                | {e.event_id for e in previous})
     for event_id in {e.event_id for e in stale} - reported:
         event = Event.objects.filter(pk=event_id).first()
         if event is None:

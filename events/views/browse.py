@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from events import selectors
 from events.changes import revision_changes
-from events.choices import ActorRole, ControlState, ReviewStatus
+from events.choices import ActorRole, ControlInference, ControlState, ReviewStatus
 from events.filtersets import EventFilterSet
 from events.models import Accord, Actor, ActorSupport, Article, ControlFlip, Event, Place
 from events.permissions import is_editor
@@ -67,7 +67,9 @@ def actor_detail(request, slug):
     actor = get_object_or_404(Actor, slug=slug)
     backers = ActorSupport.objects.filter(supported=actor).select_related("supporter")
     backs = ActorSupport.objects.filter(supporter=actor).select_related("supported")
+    # Not the holdings inferred from before the records: nothing was gained on a day then.
     gained = (ControlFlip.objects.filter(actor=actor, state=ControlState.HELD)
+              .exclude(inferred=ControlInference.LOSER)
               .select_related("place", "lost_by").order_by("-date")[:100])
     lost = (ControlFlip.objects.filter(lost_by=actor, state=ControlState.HELD)
             .select_related("place", "actor").order_by("-date")[:100])

@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 
 from events.choices import EventType
 
-from .colors import PALETTE, actor_color
+from .colors import PALETTE, UNHELD, actor_color
 
 TYPE_COLORS = {value: PALETTE[i % len(PALETTE)] for i, value in enumerate(EventType.values)}
 
@@ -88,9 +88,15 @@ def timeline_spans(periods, *, today: dt.date | None = None):
     """Percent positions of a place's control periods and contested spans on one axis."""
     if not periods:
         return [], None, None
-    start = periods[0].start
+    known = [p.start for p in periods if p.start] or [p.end for p in periods if p.end]
+    if not known:
+        return [], None, None
+    first = known[0]
     last = periods[-1]
-    end = last.end or max(last.start + dt.timedelta(days=60), _latest(periods))
+    end = last.end or max((last.start or first) + dt.timedelta(days=60), _latest(periods))
+    # A holder from before the records (inferred) gets a stretch before the first change.
+    start = first - max((end - first) / 5, dt.timedelta(days=30)) if periods[0].start is None \
+        else first
     if today and last.end is None and today > end and (today - start).days < 3 * 365:
         end = today
     total = max((end - start).days, 1)
@@ -100,11 +106,14 @@ def timeline_spans(periods, *, today: dt.date | None = None):
 
     spans = []
     for period in periods:
-        p_end = period.end or end
-        name = period.actor.name if period.actor else "unknown holder"
-        spans.append(Span(x=pos(period.start), width=max(pos(p_end) - pos(period.start), 0.4),
-                          color=actor_color(period.actor),
-                          label=f"{name}: {period.start} – {period.end or 'now'}"))
+        p_start, p_end = period.start or start, period.end or end
+        name = (period.actor.name if period.actor
+                else "nobody (withdrawn)" if period.unheld else "unknown holder")
+        since = period.start or f"before {period.end}"
+        inferred = " (inferred)" if period.inferred else ""
+        spans.append(Span(x=pos(p_start), width=max(pos(p_end) - pos(p_start), 0.4),
+                          color=UNHELD if period.unheld else actor_color(period.actor),
+                          label=f"{name}{inferred}: {since} – {period.end or 'now'}"))
         for c_start, c_end, _actor, _event in period.contested:
             c_stop = c_end or p_end
             spans.append(Span(x=pos(c_start), width=max(pos(c_stop) - pos(c_start), 0.4),
@@ -114,7 +123,7 @@ def timeline_spans(periods, *, today: dt.date | None = None):
 
 
 def _latest(periods):
-    days = [p.start for p in periods]
+    days = [p.start for p in periods if p.start]
     for p in periods:
         days += [c[1] for c in p.contested if c[1]]
     return max(days)

@@ -159,7 +159,7 @@ def test_names_from_the_news_stay_text_on_the_map(site_url, browser_page, people
     page.goto(f"{site_url}/map/?date=2021-01-01")
     page.wait_for_function("document.body.dataset.mapDate === '2021-01-01'")
     page.locator(f"path.place-{saraqib.pk}").hover()
-    tooltip = page.locator(".leaflet-tooltip")
+    tooltip = page.locator(".leaflet-tooltip.place-tip")
     assert "Free <b>Army</b><img src=x onerror=alert(1)>" in tooltip.inner_text()
     assert "<b>Army</b>" in page.locator("#place-list").inner_text()
     page.locator(f"path.place-{saraqib.pk}").click()

@@ -88,9 +88,10 @@ def test_a_place_only_besieged_is_contested_with_unknown_holder(db):
 def test_rejecting_a_capture_removes_it_from_the_log(timeline):
     town, a, _, events = timeline
     services.event_reject(event=events["b_takes"], reason="the report was denied")
-    status = holder(town, D(2020, 2, 20))
+    status = holder(town, D(2020, 2, 12))
     assert status.actor == a
-    assert status.contested is True  # B's siege is still open
+    assert status.contested is True  # B's siege of 1 February, not yet 14 quiet days
+    assert holder(town, D(2020, 2, 16)).contested is False
     assert not ControlFlip.objects.filter(event=events["b_takes"]).exists()
 
 

@@ -140,7 +140,7 @@ def test_article_extract_saves_the_capture_with_its_evidence(db):
                                      actor__name="Syrian government forces").exists()
     evidence = Evidence.objects.get(event=event)
     assert evidence.article == article and TEXT[evidence.start:evidence.end] == evidence.sentence
-    assert event.control_flip.actor.name == "Syrian government forces"
+    assert event.control_flips.get().actor.name == "Syrian government forces"
     article.refresh_from_db()
     assert article.status == ArticleStatus.DONE
     assert article.pipeline_version == pipeline_version()

@@ -55,6 +55,7 @@ def build_saraqib() -> dict:
     Evidence.objects.create(event=capture, article=article, sentence=EVIDENCE_SENTENCE,
                             start=start, end=start + len(EVIDENCE_SENTENCE),
                             extractor_version="test-1", confidence=0.55)
+    services.control_log_refresh_sources(event_ids=[capture.pk])  # as the pipeline does
     retake = services.event_create(
         values={"type": EventType.CONTROL_CHANGE, "date": dt.date(2020, 2, 25), "place": saraqib,
                 "confidence": 0.8},

@@ -8,14 +8,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from events import services
-from events.choices import AccordRelation, ActorRole, EventType
+from events.choices import AccordRelation, ActorRole, EventType, PlaceKind
 from events.models import Accord, Actor, Place
 
 pytestmark = pytest.mark.django_db
 
 
 def _events(count):
-    places = list(Place.objects.filter(country_code="SY").order_by("-population")[:count])
+    places = list(Place.objects.filter(country_code="SY", kind=PlaceKind.POPULATED_PLACE)
+                  .order_by("-population")[:count])
     sgf = Actor.objects.get(slug="syrian-government-forces")
     accord = Accord.objects.order_by("pk").first()
     for i, place in enumerate(places):

@@ -88,7 +88,7 @@ def test_a_mirror_replaying_the_feed_ends_equal_to_the_source(world, analyst, ed
     assert ("event", gone.pk) not in store
     assert store[("event", dup.pk)]["review_status"] == "merged"
     assert store[("event", battle.pk)]["review_status"] == "rejected"
-    assert store[("control", first.control_flip.pk)]["actor"]["name"] == "Watch Rebels"
+    assert store[("control", first.control_flips.get().pk)]["actor"]["name"] == "Watch Rebels"
     # what each change was, as a mirror reads it
     actions = {(c.kind, c.object_id): c for c in Change.objects.filter(kind="event")}
     merged = Change.objects.get(kind="event", object_id=dup.pk, action="merged")

@@ -49,7 +49,8 @@ def _place_rows() -> Iterator[tuple]:
              .annotate(lat=_Coord("point", function="ST_Y"), lon=_Coord("point", function="ST_X"))
              .values_list("geonames_id", "name", "kind", "country_code", "lat", "lon",
                           "population", "admin1_code", "admin1_name", "ascii_name", "aliases",
-                          "feature_class", "feature_code"))
+                          "feature_class", "feature_code", "admin2_name", "admin3_name", "pcode",
+                          "osm_id"))
     sql, params = query.query.sql_with_params()
     with transaction.atomic(), connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
@@ -60,12 +61,14 @@ def _place_rows() -> Iterator[tuple]:
 def gazetteer_entries() -> Iterator[GazetteerEntry]:
     """Every Place row as a GazetteerEntry, streamed in chunks (alternate names = aliases)."""
     for (geonames_id, name, kind, cc, lat, lon, population, admin1_code, admin1_name, ascii_name,
-         aliases, feature_class, feature_code) in _place_rows():
+         aliases, feature_class, feature_code, admin2_name, admin3_name, pcode,
+         osm_id) in _place_rows():
         yield GazetteerEntry(
             geonames_id=geonames_id, name=name, kind=kind, country_code=cc, lat=lat, lon=lon,
             population=population or 0, admin1_code=admin1_code, admin1_name=admin1_name,
             ascii_name=ascii_name, alternate_names=tuple(aliases or ()),
-            feature_class=feature_class, feature_code=feature_code,
+            feature_class=feature_class, feature_code=feature_code, admin2_name=admin2_name,
+            admin3_name=admin3_name, pcode=pcode, osm_id=osm_id,
         )
 
 

@@ -73,7 +73,7 @@ _VARIANTS = [
     (r"\bkfar\b", "kafr"), (r"\bdeir\b", "dayr"), (r"\b(ein|ain)\b", "ayn"),
     (r"ee", "i"), (r"oo", "u"), (r"ou", "u"), (r"eh\b", "ah"), (r"iyeh\b", "iyah"),
     (r"iya\b", "iyah"), (r"e", "a"), (r"q", "k"), (r"k", "q"), (r"\bum\b", "umm"),
-    (r"\bumm\b", "um"), (r"y", "i"), (r"i", "y"),
+    (r"\bumm\b", "um"), (r"y", "i"), (r"i", "y"), (r"i", "e"), (r"o", "u"), (r"u", "o"),
 ]
 
 
@@ -197,7 +197,9 @@ class Gazetteer:
         """
         form = _translit_form(name)
         skeleton = form.replace("a", "")
-        if len(form) < 4 or not skeleton:
+        # Three letters are enough when they are the same ("Luf" / "Lof"): the caller
+        # believes so short a name only beside a place the text names.
+        if len(form) < 3 or not skeleton:
             return []
         out: list[tuple[GazetteerEntry, float]] = []
         for pos in self._skeletons.get(skeleton, ()):

@@ -32,6 +32,10 @@ from .types import GazetteerEntry
 _CONTAINER_WORDS = {"in", "of", "the", ",", "(", "near", "western", "eastern", "northern",
                     "southern", "north", "south", "east", "west", "rural", "northwestern",
                     "northeastern", "southwestern", "southeastern"}
+# "Al Huda hospital in Hur": a facility named after someone, in the place that follows.
+_FACILITY_WORDS = {"hospital", "school", "prison", "base", "airport", "airbase", "mosque",
+                   "checkpoint", "station", "bridge", "dam", "factory", "market", "field",
+                   "oilfield", "hill", "mount", "roundabout", "crossing", "junction", "barracks"}
 # Words after an admin area's name that say the area is meant, not its namesake town.
 # Not "district": a district is named after its main town ("Farah district").
 _ADMIN_WORDS = {"province", "governorate", "region", "state", "countryside", "county",
@@ -356,6 +360,7 @@ class PlaceResolver:
         story = [c for c in (self.gazetteer.country(cc) for cc, w in countries.items()
                              if w >= 0.25 * top) if c is not None]
         containers = self._containers(doc, hits)
+        abroad = self._abroad(hits, countries)
         for pass_no in (1, 2):
             anchors = [h.chosen for h in hits if h.chosen is not None and len(h.candidates) == 1
                        and h.chosen.kind == "populated_place"] if pass_no == 2 else []
@@ -371,7 +376,8 @@ class PlaceResolver:
                              if countries.get(e.country_code, 0) >= 0.25 * top]
                     candidates = local or [e for e in candidates if (
                         e.kind == "country" and not _far_country(e, story, hit.candidates)
-                    ) or (hit.strong and e.population >= 1_000_000)]
+                    ) or (hit.strong and e.population >= 1_000_000)] or (
+                        hit.candidates if i in abroad else [])
                 outer, link = containers.get(i, (None, ""))
                 if pass_no == 2 and outer is not None and outer.chosen is not None and \
                         _strict(hit, outer, link):
@@ -411,7 +417,7 @@ class PlaceResolver:
                 hit.chosen, hit.score = best, best_score
         # A run the model did not call a place, in a country the story is not about and
         # too small to be news on its own, is a capitalised word that happens to be a name.
-        for hit in hits:
+        for idx, hit in enumerate(hits):
             entry = hit.chosen
             if entry is None:
                 continue
@@ -423,13 +429,32 @@ class PlaceResolver:
                 own[1] if own_cc == entry.country_code else 0.0) > 1e-9
             # "Al Nashwa in Al-Hasakeh": a town abroad in a story placed elsewhere.
             elsewhere = any(w > 0 and cc != entry.country_code for cc, w in countries.items())
-            if in_story or entry.kind == "country":
+            if in_story or entry.kind == "country" or idx in abroad:
                 continue
             if not hit.strong and entry.population < 100_000:
                 hit.chosen = None
             elif hit.strong and countries and entry.population < (
                     100_000 if elsewhere else 5_000) and entry.kind == "populated_place":
                 hit.chosen = None
+
+    @staticmethod
+    def _abroad(hits: list[PlaceHit], countries: dict[str, float]) -> set[int]:
+        """Hits named in a story whose countries come from its actors only ("Russian
+        warplanes struck Kafr Amma"): a name all of whose places lie in one country the
+        text's places do not contradict is that country's place. Demonyms name foreign
+        forces, not where things happen."""
+        placed = set(PlaceResolver.country_votes(hits))
+        top = max(countries.values(), default=0.0)
+        out: set[int] = set()
+        for i, hit in enumerate(hits):
+            ccs = {e.country_code for e in hit.candidates}
+            if len(ccs) != 1 or hit.fuzzy or hit.partial:
+                continue
+            cc = next(iter(ccs))
+            if (top and countries.get(cc, 0.0) >= 0.25 * top) or (placed and cc not in placed):
+                continue
+            out.add(i)
+        return out
 
     @staticmethod
     def _containers(doc: Doc, hits: list[PlaceHit]) -> dict[int, tuple[PlaceHit, str]]:
@@ -443,6 +468,7 @@ class PlaceResolver:
             between = doc[rest:nxt.start]
             if len(between) <= 5 and all(
                     t.lower_ in _CONTAINER_WORDS or t.lower_ in GENERIC or t.is_punct
+                    or t.lower_ in _FACILITY_WORDS
                     for t in between) and hit.end <= nxt.start:
                 words = {t.lower_ for t in between}
                 link = "bracket" if "(" in words else "comma" if words & {",", "and"} and \

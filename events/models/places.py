@@ -18,9 +18,10 @@ class Place(NamedWithAliasesModel):
     """
 
     geonames_id = models.BigIntegerField(unique=True, null=True, blank=True)
-    pcode = models.CharField("P-code", max_length=40, blank=True,
+    # Database defaults: the bulk loaders' INSERTs name only the columns their source has.
+    pcode = models.CharField("P-code", max_length=40, blank=True, db_default="",
                              help_text="OCHA's place code (Common Operational Datasets)")
-    osm_id = models.CharField("OSM id", max_length=40, blank=True,
+    osm_id = models.CharField("OSM id", max_length=40, blank=True, db_default="",
                               help_text='OpenStreetMap element, e.g. "node/260714409"')
     ascii_name = models.CharField(max_length=300, blank=True)
     kind = models.CharField(max_length=20, choices=PlaceKind.choices,
@@ -30,8 +31,8 @@ class Place(NamedWithAliasesModel):
     country_code = models.CharField(max_length=2, blank=True, db_index=True)
     admin1_code = models.CharField(max_length=20, blank=True)
     admin1_name = models.CharField(max_length=200, blank=True, db_index=True)
-    admin2_name = models.CharField("district", max_length=200, blank=True)
-    admin3_name = models.CharField("sub-district", max_length=200, blank=True)
+    admin2_name = models.CharField("district", max_length=200, blank=True, db_default="")
+    admin3_name = models.CharField("sub-district", max_length=200, blank=True, db_default="")
     population = models.BigIntegerField(default=0)
     point = models.PointField(srid=4326)
     area = models.MultiPolygonField(srid=4326, null=True, blank=True)
@@ -93,7 +94,7 @@ class GazetteerLoad(TimeStampedModel):
     that loaded it last is older than the product's (its places are then derived anew)."""
 
     source = models.CharField(max_length=300, help_text="cities500, or the file's name")
-    checksum = models.CharField(max_length=64, blank=True,
+    checksum = models.CharField(max_length=64, blank=True, db_default="",
                                 help_text="SHA-256 of the file (an unchanged one is skipped)")
     reader_version = models.PositiveIntegerField()
     created = models.PositiveIntegerField(default=0)

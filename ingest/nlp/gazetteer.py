@@ -36,6 +36,10 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 MIN_FORM_RATIO = 0.88
 # Skeletons this short match too many names: their forms must be identical.
 _SHORT_SKELETON = 3
+# "City - Neighbourhood", ACLED's and OCHA's way of naming a part of a place.
+_COMPOUND = re.compile(r"\s+[-\u2013\u2014]\s+")
+# How far from its city the part such a name names may lie.
+COMPOUND_KM = 30.0
 # How many ``Gazetteer.lookup`` answers are kept.
 _LOOKUPS_KEPT = 50_000
 # Without a country to hold them, only places known widely are matched by spelling.
@@ -69,19 +73,26 @@ def _keys_of(key: str) -> set[str]:
 
 # Transliterations of the same Arabic sounds (news vs. GeoNames spelling).
 _VARIANTS = [
-    (r"\b(tell|tel|tal)\b", "tall"), (r"\bel\b", "al"), (r"\bkafr\b", "kfar"),
-    (r"\bkfar\b", "kafr"), (r"\bdeir\b", "dayr"), (r"\b(ein|ain)\b", "ayn"),
+    (r"\b(tell|tel|tal)\b", "tall"), (r"\b(tall|tel|tal)\b", "tell"),
+    (r"\b(tall|tell|tel)\b", "tal"), (r"\bel\b", "al"), (r"\bkafr\b", "kfar"),
+    (r"\bkfar\b", "kafr"), (r"\b(deir|dair)\b", "dayr"), (r"\b(dayr|dair)\b", "deir"),
+    (r"\b(ein|ain)\b", "ayn"), (r"\b(ayn|ain)\b", "ein"), (r"\b(ayn|ein)\b", "ain"),
     (r"ee", "i"), (r"oo", "u"), (r"ou", "u"), (r"eh\b", "ah"), (r"iyeh\b", "iyah"),
     (r"iya\b", "iyah"), (r"e", "a"), (r"q", "k"), (r"k", "q"), (r"\bum\b", "umm"),
-    (r"\bumm\b", "um"), (r"y", "i"), (r"i", "y"), (r"i", "e"), (r"o", "u"), (r"u", "o"),
+    (r"\bumm\b", "um"), (r"y", "i"), (r"i", "y"),
 ]
+# Vowels written one way or another ("Hawayij" / "Hawayej"): only for names long enough
+# that the consonants still say which ("Luf" / "Lof" needs a place beside it, see places).
+_VOWEL_VARIANTS = [(r"i", "e"), (r"o", "u"), (r"u", "o")]
+_VOWEL_VARIANTS_MIN = 6
 
 
 @lru_cache(maxsize=16384)
 def spelling_variants(key: str) -> frozenset[str]:
     """Keys a normalised name may be written as in another transliteration."""
     out = {key}
-    for pattern, repl in _VARIANTS:
+    rules = _VARIANTS + _VOWEL_VARIANTS if len(key) >= _VOWEL_VARIANTS_MIN else _VARIANTS
+    for pattern, repl in rules:
         out |= {re.sub(pattern, repl, k) for k in out if len(out) < 64}
     return frozenset(out)
 
@@ -174,6 +185,22 @@ class Gazetteer:
         return list(known)
 
     def _lookup(self, name: str, variants: bool) -> list[GazetteerEntry]:
+        out = self._lookup_name(name, variants)
+        if not out and _COMPOUND.search(name):
+            out = self._lookup_compound(name, variants)
+        return out
+
+    def _lookup_compound(self, name: str, variants: bool) -> list[GazetteerEntry]:
+        """"Aleppo - Al-Zahraa": the neighbourhood of that name in or near the city, else
+        the city itself; "Regiment 46 - Military Base" (nothing known): nothing."""
+        outer_name, inner_name = _COMPOUND.split(name, maxsplit=1)
+        outer = [e for e in self._lookup_name(outer_name, variants) if e.kind != "country"]
+        inner = self._lookup_name(inner_name, variants)
+        within = [e for e in inner if any(
+            haversine_km(e.lat, e.lon, o.lat, o.lon) <= COMPOUND_KM for o in outer)]
+        return within or outer
+
+    def _lookup_name(self, name: str, variants: bool) -> list[GazetteerEntry]:
         seen: set[int] = set()
         out: list[GazetteerEntry] = []
         keys = name_keys(name)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from .gazetteer import FUZZY_GLOBAL_POPULATION, Gazetteer, haversine_km
-from .normalize import normalize_name, translit_key
+from .normalize import normalize_name, translit_form, translit_key
 from .place_runs import (
     GENERIC,
     PARTICLES,
@@ -32,6 +32,19 @@ from .types import GazetteerEntry
 _CONTAINER_WORDS = {"in", "of", "the", ",", "(", "near", "western", "eastern", "northern",
                     "southern", "north", "south", "east", "west", "rural", "northwestern",
                     "northeastern", "southwestern", "southeastern"}
+# "Shamo west of Ras al-Ain", "Umm Adaseh near Manbij": a place close to the other one,
+# whatever admin area either is in.
+_DIRECTION_WORDS = {"near", "north", "south", "east", "west", "northwest", "northeast",
+                    "southwest", "southeast", "outside"}
+_NEAR_KM = 40.0
+_NEAR_MAX_KM = 150.0  # "north of Chernihiv" may be the far end of its province
+# "X in Y district": Y is the district around the town Y.
+_DISTRICT_WORDS = {"district", "county", "subdistrict", "sub-district", "township", "nahiya"}
+# A story's country is sure when named, or told by two or more of its demonyms and actors.
+_SURE_COUNTRY = 1.0
+# A village spelt another way is looked for in the countries the story is this much about
+# (relative to its main one): "Turkish forces captured Tell Halaf from QSD" is in Syria.
+_LOCAL_SHARE = 0.25
 # "Al Huda hospital in Hur": a facility named after someone, in the place that follows.
 _FACILITY_WORDS = {"hospital", "school", "prison", "base", "airport", "airbase", "mosque",
                    "checkpoint", "station", "bridge", "dam", "factory", "market", "field",
@@ -116,12 +129,27 @@ def _strict(hit: PlaceHit, container: PlaceHit, link: str) -> bool:
                                         for e in hit.candidates))
 
 
+def _in_district(entry: GazetteerEntry, town: PlaceHit) -> bool:
+    """"Um Adese in Menbij district": in the district named after the town, by the
+    entry's district name (any spelling) or, when it has none, close to the town."""
+    own = {translit_form(n) for n in (entry.admin2_name, entry.admin3_name) if n}
+    if own:
+        return bool(own & {translit_form(town.text), translit_form(town.chosen.name)})
+    return haversine_km(entry.lat, entry.lon, town.chosen.lat, town.chosen.lon) <= _INSIDE_KM
+
+
 def _inside(entry: GazetteerEntry, outer: GazetteerEntry) -> bool:
     """Whether ``entry`` may lie in ``outer``: same country, and same admin area or close."""
     if entry.kind == "country":
         return True
     if entry.country_code != outer.country_code:
         return False
+    if outer.kind == "admin_area" and outer.feature_code in ("ADM2", "ADM3"):
+        # "Mathiang in Longochuk County": the district the village is in, when known.
+        district = normalize_name(outer.name)
+        if entry.admin2_name or entry.admin3_name:
+            return district in (normalize_name(entry.admin2_name),
+                                normalize_name(entry.admin3_name))
     if entry.admin1_name and outer.admin1_name:
         if normalize_name(entry.admin1_name) == normalize_name(outer.admin1_name):
             return True
@@ -225,7 +253,7 @@ class PlaceResolver:
         """
         top = max(countries.values(), default=0.0)
         named = {cc for cc, w in countries.items() if w > 0}
-        local = {cc for cc in named if countries[cc] >= 0.5 * top}
+        local = {cc for cc in named if countries[cc] >= _LOCAL_SHARE * top}
         anchors = _anchors(context, local)
 
         def believable(e: GazetteerEntry) -> bool:
@@ -383,14 +411,27 @@ class PlaceResolver:
                         _strict(hit, outer, link):
                     # "Zhuravno, Kharkiv", "Tall Rasho (Hama)": a namesake outside the
                     # area the text puts the place in is another place.
-                    candidates = [e for e in candidates if _inside(e, outer.chosen)]
+                    district = outer.end < len(doc) and \
+                        doc[outer.end].lower_ in _DISTRICT_WORDS and \
+                        outer.chosen.kind == "populated_place"
+                    candidates = [e for e in candidates if _inside(e, outer.chosen)
+                                  and (link != "near" or haversine_km(
+                                      e.lat, e.lon, outer.chosen.lat, outer.chosen.lon)
+                                      <= _NEAR_MAX_KM)
+                                  and (not district or _in_district(e, outer))]
                 for entry in candidates:
                     score = 3.0 * countries.get(entry.country_code, 0.0) / (top or 1.0)
                     admin = normalize_name(entry.admin1_name)
+                    district = normalize_name(entry.admin2_name or entry.admin3_name)
                     if entry.kind == "populated_place" and admin and (
                             admin in admin_names_near[i]
                             or any(admin in n or n in admin for n in admin_names_near[i] if n)):
                         score += 3.0
+                        if district and district in admin_names_near[i]:
+                            score += 1.0  # its district named too
+                    elif entry.kind == "populated_place" and district and \
+                            district in admin_names_near[i]:
+                        score += 3.0  # "Mathiang, Longochuk": the district said beside it
                     elif admin and admin in names:
                         score += 1.0
                     score += 0.35 * math.log10(entry.population + 1)
@@ -405,6 +446,10 @@ class PlaceResolver:
                         elif normalize_name(entry.admin1_name) == normalize_name(
                                 outer.chosen.admin1_name):
                             score += 2.0
+                        if link == "near" and haversine_km(
+                                entry.lat, entry.lon, outer.chosen.lat,
+                                outer.chosen.lon) <= _NEAR_KM:
+                            score += 2.0  # "Shamun west of Ras Tajriba": the one close by
                     if anchors:
                         d = min(haversine_km(entry.lat, entry.lon, a.lat, a.lon) for a in anchors
                                 if a is not entry) if any(a is not entry for a in anchors) else 1e9
@@ -446,6 +491,10 @@ class PlaceResolver:
         placed = set(PlaceResolver.country_votes(hits))
         top = max(countries.values(), default=0.0)
         out: set[int] = set()
+        if top >= _SURE_COUNTRY:
+            # The text names the country or several of its forces: a village elsewhere
+            # is a namesake ("Leylan" in Iran for a Syrian village the gazetteer lacks).
+            return out
         for i, hit in enumerate(hits):
             ccs = {e.country_code for e in hit.candidates}
             if len(ccs) != 1 or hit.fuzzy or hit.partial:
@@ -472,7 +521,8 @@ class PlaceResolver:
                     for t in between) and hit.end <= nxt.start:
                 words = {t.lower_ for t in between}
                 link = "bracket" if "(" in words else "comma" if words & {",", "and"} and \
-                    not words & {"in", "of"} else "in" if words else "next"
+                    not words & {"in", "of"} else "near" if words & _DIRECTION_WORDS and \
+                    "in" not in words else "in" if words else "next"
                 out[i] = (nxt, link)
         return out
 

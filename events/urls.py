@@ -3,7 +3,7 @@
 from django.urls import path
 
 from events import views
-from events.views import registry_edit
+from events.views import places_edit, registry_edit
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("map/", views.control_map, name="control_map"),
     path("map/control.json", views.control_data, name="control_data"),
     path("places/lookup.json", views.place_lookup, name="place_lookup"),
+    path("places/new/", places_edit.place_add, name="place_add"),
     path("places/<int:pk>/", views.place_detail, name="place_detail"),
     path("places/<int:pk>/card/", views.place_card, name="place_card"),
     # The fixed paths come before the slugs they would otherwise be taken for.

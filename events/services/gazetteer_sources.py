@@ -266,3 +266,46 @@ def _adopt_geonames(entries: list[GazetteerEntry]) -> int:
             Place.objects.filter(pk=ids[pos]).update(
                 aliases=[*place.alternate_names, place.name])
     return len(taken)
+
+
+@transaction.atomic
+def place_create(*, name: str, lat: float, lon: float, admin_area: Place | None = None,
+                 kind: str = "populated_place", aliases: list[str] | None = None,
+                 population: int = 0, user=None, reason: str = "") -> Place:
+    """A place an editor adds (a village no gazetteer has), in an admin area.
+
+    It takes its country and admin names from the admin area, is searchable by every
+    name at once, and the workers' gazetteers add it before their next article.
+    Raises ``ValidationError`` naming the field for a bad name or point.
+    """
+    from django.contrib.gis.geos import Point
+    from django.core.exceptions import ValidationError
+
+    from events.choices import PlaceKind, RevisionAction
+    from events.services.history import revision_record
+    from ingest.nlp.normalize import normalize_name
+
+    errors = {}
+    if not normalize_name(name or ""):
+        errors["name"] = "A place needs a name with letters."
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        errors["lat"] = f"latitude/longitude {lat}/{lon} out of range"
+    if kind not in PlaceKind.values:
+        errors["kind"] = f"unknown kind {kind!r}"
+    if errors:
+        raise ValidationError(errors)
+    place = Place(name=name.strip(), kind=kind, point=Point(lon, lat, srid=4326),
+                  aliases=[a.strip() for a in aliases or () if a.strip()],
+                  population=population, parent=admin_area)
+    if admin_area is not None:
+        place.country_code = admin_area.country_code
+        place.admin1_code = admin_area.admin1_code
+        place.admin1_name = admin_area.admin1_name or admin_area.name
+        if admin_area.kind == PlaceKind.ADMIN_AREA and admin_area.feature_code in ("ADM2",
+                                                                                   "ADM3"):
+            place.admin2_name = admin_area.admin2_name or admin_area.name
+    place.save()
+    revision_record(instance=place, action=RevisionAction.CREATE, user=user,
+                    reason=reason or "place added by an editor")
+    control_log_changed()
+    return place

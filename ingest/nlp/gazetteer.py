@@ -102,6 +102,26 @@ def spelling_variants(key: str) -> frozenset[str]:
 _translit_form = lru_cache(maxsize=65536)(translit_form)
 
 
+def _entry_keys(entry: GazetteerEntry) -> tuple[set[str], set[str]]:
+    """The look-up keys of an entry (its names, ASCII name and short alternate names) and
+    the consonant skeletons of its own romanisations."""
+    own_key = normalize_name(entry.name)
+    own = {own_key} if entry.ascii_name in (entry.name, "") else {
+        own_key, normalize_name(entry.ascii_name)}
+    keys: set[str] = set()
+    for key in own:
+        keys.update(_keys_of(key))
+    for name in entry.alternate_names:
+        if name and len(name) <= _MAX_NAME_LEN and name != entry.name \
+                and name != entry.ascii_name:
+            keys.update(name_keys(name))
+    # Spelling variants are matched against the entry's own romanisation only: alternate
+    # names hold exonyms and other languages' spellings, a noisy lot. (form_of_key drops
+    # the articles itself.)
+    forms = {form_of_key(k).replace("a", "") for k in own} - {""}
+    return keys, forms
+
+
 class Gazetteer:
     """Places by name; ``lookup`` returns every entry a name may refer to."""
 
@@ -112,34 +132,20 @@ class Gazetteer:
         for entry in entries:
             pos = len(self.entries)
             self.entries.append(entry)
-            # The entry's own romanisations, normalised once: keys and skeletons below.
-            own_key = normalize_name(entry.name)
-            own = {own_key} if entry.ascii_name in (entry.name, "") else {
-                own_key, normalize_name(entry.ascii_name)}
-            keys: set[str] = set()
-            for key in own:
-                keys.update(_keys_of(key))
-            for name in entry.alternate_names:
-                if name and len(name) <= _MAX_NAME_LEN and name != entry.name \
-                        and name != entry.ascii_name:
-                    keys.update(name_keys(name))
+            keys, forms = _entry_keys(entry)
             for key in keys:
                 bucket = index.get(key)
                 if bucket is None:
                     index[key] = [pos]
                 else:
                     bucket.append(pos)
-            # Spelling variants are matched against the entry's own romanisation only:
-            # alternate names hold exonyms and other languages' spellings, a noisy lot.
-            # (form_of_key drops the articles itself.)
-            for skeleton in {form_of_key(k).replace("a", "") for k in own}:
-                if skeleton:
-                    bucket = skeletons.get(skeleton)
-                    if bucket is None:
-                        skeletons[skeleton] = [pos]
-                    else:
-                        bucket.append(pos)
-        # Tuples are smaller than lists and nobody appends after the build.
+            for skeleton in forms:
+                bucket = skeletons.get(skeleton)
+                if bucket is None:
+                    skeletons[skeleton] = [pos]
+                else:
+                    bucket.append(pos)
+        # Tuples are smaller than lists; ``add`` replaces the buckets it changes whole.
         self._index: dict[str, tuple[int, ...]] = {k: tuple(v) for k, v in index.items()}
         self._skeletons: dict[str, tuple[int, ...]] = {
             k: tuple(v) for k, v in skeletons.items()}
@@ -151,6 +157,28 @@ class Gazetteer:
         self._admins: dict[tuple[str, str], GazetteerEntry] = {
             (e.country_code, normalize_name(e.admin1_name)): e
             for e in sorted(self.entries, key=lambda e: e.population) if e.kind == "admin_area"}
+
+    def add(self, entries: Iterable[GazetteerEntry]) -> int:
+        """Add places to a built gazetteer (a place an editor added, a new load): the
+        next look-up finds them. Returns how many were added."""
+        added = 0
+        for entry in entries:
+            pos = len(self.entries)
+            self.entries.append(entry)
+            keys, forms = _entry_keys(entry)
+            for key in keys:
+                self._index[key] = (*self._index.get(key, ()), pos)
+            for skeleton in forms:
+                self._skeletons[skeleton] = (*self._skeletons.get(skeleton, ()), pos)
+            if entry.kind == "country":
+                self._countries.setdefault(entry.country_code, entry)
+            elif entry.kind == "admin_area":
+                self._admins.setdefault((entry.country_code, normalize_name(entry.admin1_name)),
+                                        entry)
+            added += 1
+        if added:
+            self._looked_up.clear()
+        return added
 
     def forget_lookups(self) -> None:
         """Drop the memoised look-ups and spelling forms (a benchmark's cold round)."""

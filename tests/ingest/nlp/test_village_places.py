@@ -48,6 +48,9 @@ PLACES = [
     _e("Al-Zahraa", "SY", 36.52, 37.97, admin1="Aleppo", code="PPLX", pcode="N0001"),
     _e("Al-Zahraa", "SY", 34.70, 36.70, admin1="Homs", code="PPLX", pcode="N0002"),
     _e("Umm Tajrib", "SY", 35.60, 38.80, admin1="Aleppo", admin2="Maskana", pcode="C0008"),
+    # Villages spelt like a group and a people.
+    _e("Qadah", "SY", 37.08, 40.81, admin1="Al-Hasakah", pcode="C0009"),
+    _e("Kardish", "SY", 36.58, 37.34, admin1="Aleppo", pcode="C0010"),
 ]
 KAFR_TAJMIL = (35.80, 36.60)
 
@@ -88,6 +91,15 @@ def test_a_village_in_another_spelling_is_found(village_extractor, text, name):
 def test_a_short_name_in_another_spelling_needs_a_place_beside_it(village_extractor):
     assert _places(village_extractor,
                    "On 2 June 2021 regime forces regained control of Luf.") == []
+
+
+@pytest.mark.parametrize("text", [
+    "On 2 June 2021 al-Qaeda-affiliated fighters seized the headquarters of a rival group in "
+    "Tajmil.",
+    "On 2 June 2021 fighting broke out in Tajmil between Kurdish and regime forces.",
+])
+def test_a_group_or_a_people_is_not_a_village_spelt_another_way(village_extractor, text):
+    assert {p.name for p in _places(village_extractor, text)} == {"Tajmil"}
 
 
 def test_foreign_aircraft_do_not_move_the_village_to_their_country(village_extractor):

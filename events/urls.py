@@ -3,7 +3,7 @@
 from django.urls import path
 
 from events import views
-from events.views import indexes, registry_edit, review
+from events.views import indexes, places_edit, registry_edit, review
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -20,6 +20,7 @@ urlpatterns = [
     path("map/areas.json", views.control_areas, name="control_areas"),
     path("map/admin1.json", views.admin1_boundaries, name="admin1_boundaries"),
     path("places/lookup.json", views.place_lookup, name="place_lookup"),
+    path("places/new/", places_edit.place_add, name="place_add"),
     path("places/<int:pk>/", views.place_detail, name="place_detail"),
     path("places/<int:pk>/card/", views.place_card, name="place_card"),
     path("places/<int:pk>/control/review/", views.place_control_review,

@@ -39,17 +39,20 @@ class _Coord(Func):
     output_field = FloatField()
 
 
-def _place_rows() -> Iterator[tuple]:
-    """The Place columns the gazetteer needs, streamed from a server-side cursor.
+def _place_rows(after_id: int = 0) -> Iterator[tuple]:
+    """The Place columns the gazetteer needs, streamed from a server-side cursor (the
+    places with an id above ``after_id``).
 
     The query is the ORM's, the rows are psycopg's as they come: every column is already
     the Python value wanted, and Django's per-row converters cost a second a worker start.
     """
-    query = (Place.objects.order_by()
+    places = Place.objects.filter(pk__gt=after_id) if after_id else Place.objects
+    query = (places.order_by()
              .annotate(lat=_Coord("point", function="ST_Y"), lon=_Coord("point", function="ST_X"))
              .values_list("geonames_id", "name", "kind", "country_code", "lat", "lon",
                           "population", "admin1_code", "admin1_name", "ascii_name", "aliases",
-                          "feature_class", "feature_code"))
+                          "feature_class", "feature_code", "admin2_name", "admin3_name", "pcode",
+                          "osm_id"))
     sql, params = query.query.sql_with_params()
     with transaction.atomic(), connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
@@ -57,15 +60,18 @@ def _place_rows() -> Iterator[tuple]:
             yield from rows
 
 
-def gazetteer_entries() -> Iterator[GazetteerEntry]:
-    """Every Place row as a GazetteerEntry, streamed in chunks (alternate names = aliases)."""
+def gazetteer_entries(after_id: int = 0) -> Iterator[GazetteerEntry]:
+    """Every Place row (above ``after_id``) as a GazetteerEntry, streamed in chunks
+    (alternate names = aliases)."""
     for (geonames_id, name, kind, cc, lat, lon, population, admin1_code, admin1_name, ascii_name,
-         aliases, feature_class, feature_code) in _place_rows():
+         aliases, feature_class, feature_code, admin2_name, admin3_name, pcode,
+         osm_id) in _place_rows(after_id):
         yield GazetteerEntry(
             geonames_id=geonames_id, name=name, kind=kind, country_code=cc, lat=lat, lon=lon,
             population=population or 0, admin1_code=admin1_code, admin1_name=admin1_name,
             ascii_name=ascii_name, alternate_names=tuple(aliases or ()),
-            feature_class=feature_class, feature_code=feature_code,
+            feature_class=feature_class, feature_code=feature_code, admin2_name=admin2_name,
+            admin3_name=admin3_name, pcode=pcode, osm_id=osm_id,
         )
 
 
@@ -122,6 +128,9 @@ def registry_stamp() -> tuple:
              for i, (model, where) in enumerate(((Actor, " WHERE NOT is_candidate"),
                                                  (Accord, " WHERE NOT is_candidate"),
                                                  (ActorSupport, "")))]
+    # The newest place (an index look-up): a place an editor added is read for the next
+    # article, in the same round trip.
+    parts.append(f"(SELECT COALESCE(max(id), 0) FROM {Place._meta.db_table}) AS places")
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM " + ", ".join(parts))
         return tuple(cursor.fetchone())
@@ -174,7 +183,13 @@ def get_extractor():
         with _lock:
             if _extractor is None:
                 _extractor, _stamp = build_extractor(), stamp
+            elif stamp[-1] != _stamp[-1] and stamp[:-1] == _stamp[:-1]:
+                # New places only (an editor added one, a load added villages).
+                _extractor.gazetteer.add(gazetteer_entries(after_id=_stamp[-1]))
+                _stamp = stamp
             elif stamp != _stamp:
+                if stamp[-1] != _stamp[-1]:
+                    _extractor.gazetteer.add(gazetteer_entries(after_id=_stamp[-1]))
                 from ingest.nlp.pipeline import Extractor
 
                 actors, accords = _registry()

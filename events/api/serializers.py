@@ -45,9 +45,14 @@ class PlaceBriefSerializer(serializers.ModelSerializer):
 
 
 class PlaceSerializer(PlaceBriefSerializer):
+    """A place with every gazetteer's id: GeoNames id, OCHA P-code, OpenStreetMap id."""
+
+    admin2 = serializers.CharField(source="admin2_name", read_only=True)
+    admin3 = serializers.CharField(source="admin3_name", read_only=True)
+
     class Meta(PlaceBriefSerializer.Meta):
-        fields = [*PlaceBriefSerializer.Meta.fields, "ascii_name", "kind", "feature_code",
-                  "admin1_code", "population", "parent"]
+        fields = [*PlaceBriefSerializer.Meta.fields, "pcode", "osm_id", "ascii_name", "kind",
+                  "feature_code", "admin1_code", "admin2", "admin3", "population", "parent"]
 
 
 class PlaceDetailSerializer(PlaceSerializer):
@@ -64,7 +69,8 @@ class PlaceGeoSerializer(GeoFeatureModelSerializer):
     class Meta:
         model = Place
         geo_field = "point"
-        fields = ["id", "geonames_id", "name", "kind", "country", "admin1", "population"]
+        fields = ["id", "geonames_id", "pcode", "osm_id", "name", "kind", "country", "admin1",
+                  "population"]
 
 
 class ActorBriefSerializer(serializers.ModelSerializer):

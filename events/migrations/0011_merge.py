@@ -8,6 +8,7 @@ class Migration(migrations.Migration):
         ("events", "0010_event_typology"),
         ("events", "0010_hardening"),
         ("events", "0010_control_truth"),
+        ("events", "0010_place_sources"),
     ]
 
     operations = []

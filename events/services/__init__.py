@@ -35,10 +35,12 @@ from .events import (
 from .extraction import article_extract, article_extraction_save
 from .feeds import feed_poll
 from .gazetteer import gazetteer_load, gazetteer_load_cities500, gazetteer_load_dump
+from .gazetteer_sources import gazetteer_load_file, gazetteer_load_sources, place_create
 from .history import revision_record, revisions_for, snapshot
 from .registry import registry_load
 
 __all__ = [
+    "gazetteer_load_file", "gazetteer_load_sources", "place_create",
     "accord_create",
     "accord_update",
     "actor_create",

@@ -167,6 +167,8 @@ def place_lookup(request):
     if query and not places:
         places = Place.objects.filter(Q(name__istartswith=query)).order_by("-population")[:10]
     return JsonResponse({"results": [
-        {"id": p.pk, "label": str(p), "geonames_id": p.geonames_id, "lat": p.lat, "lon": p.lon}
+        {"id": p.pk, "label": str(p), "geonames_id": p.geonames_id, "lat": p.lat, "lon": p.lon,
+         "kind": p.get_kind_display(), "admin_areas": p.admin_areas,
+         "sources": [f"{source} {ident}" for source, ident in p.sources] or ["editor"]}
         for p in places
     ]})

@@ -36,6 +36,10 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 MIN_FORM_RATIO = 0.88
 # Skeletons this short match too many names: their forms must be identical.
 _SHORT_SKELETON = 3
+# "City - Neighbourhood", ACLED's and OCHA's way of naming a part of a place.
+_COMPOUND = re.compile(r"\s+[-\u2013\u2014]\s+")
+# How far from its city the part such a name names may lie.
+COMPOUND_KM = 30.0
 # How many ``Gazetteer.lookup`` answers are kept.
 _LOOKUPS_KEPT = 50_000
 # Without a country to hold them, only places known widely are matched by spelling.
@@ -69,19 +73,26 @@ def _keys_of(key: str) -> set[str]:
 
 # Transliterations of the same Arabic sounds (news vs. GeoNames spelling).
 _VARIANTS = [
-    (r"\b(tell|tel|tal)\b", "tall"), (r"\bel\b", "al"), (r"\bkafr\b", "kfar"),
-    (r"\bkfar\b", "kafr"), (r"\bdeir\b", "dayr"), (r"\b(ein|ain)\b", "ayn"),
+    (r"\b(tell|tel|tal)\b", "tall"), (r"\b(tall|tel|tal)\b", "tell"),
+    (r"\b(tall|tell|tel)\b", "tal"), (r"\bel\b", "al"), (r"\bkafr\b", "kfar"),
+    (r"\bkfar\b", "kafr"), (r"\b(deir|dair)\b", "dayr"), (r"\b(dayr|dair)\b", "deir"),
+    (r"\b(ein|ain)\b", "ayn"), (r"\b(ayn|ain)\b", "ein"), (r"\b(ayn|ein)\b", "ain"),
     (r"ee", "i"), (r"oo", "u"), (r"ou", "u"), (r"eh\b", "ah"), (r"iyeh\b", "iyah"),
     (r"iya\b", "iyah"), (r"e", "a"), (r"q", "k"), (r"k", "q"), (r"\bum\b", "umm"),
     (r"\bumm\b", "um"), (r"y", "i"), (r"i", "y"),
 ]
+# Vowels written one way or another ("Hawayij" / "Hawayej"): only for names long enough
+# that the consonants still say which ("Luf" / "Lof" needs a place beside it, see places).
+_VOWEL_VARIANTS = [(r"i", "e"), (r"o", "u"), (r"u", "o")]
+_VOWEL_VARIANTS_MIN = 6
 
 
 @lru_cache(maxsize=16384)
 def spelling_variants(key: str) -> frozenset[str]:
     """Keys a normalised name may be written as in another transliteration."""
     out = {key}
-    for pattern, repl in _VARIANTS:
+    rules = _VARIANTS + _VOWEL_VARIANTS if len(key) >= _VOWEL_VARIANTS_MIN else _VARIANTS
+    for pattern, repl in rules:
         out |= {re.sub(pattern, repl, k) for k in out if len(out) < 64}
     return frozenset(out)
 
@@ -89,6 +100,26 @@ def spelling_variants(key: str) -> frozenset[str]:
 # An article names the same places many times and a worker reads many articles about the
 # same region: the forms of names already seen are kept (a few MB at most).
 _translit_form = lru_cache(maxsize=65536)(translit_form)
+
+
+def _entry_keys(entry: GazetteerEntry) -> tuple[set[str], set[str]]:
+    """The look-up keys of an entry (its names, ASCII name and short alternate names) and
+    the consonant skeletons of its own romanisations."""
+    own_key = normalize_name(entry.name)
+    own = {own_key} if entry.ascii_name in (entry.name, "") else {
+        own_key, normalize_name(entry.ascii_name)}
+    keys: set[str] = set()
+    for key in own:
+        keys.update(_keys_of(key))
+    for name in entry.alternate_names:
+        if name and len(name) <= _MAX_NAME_LEN and name != entry.name \
+                and name != entry.ascii_name:
+            keys.update(name_keys(name))
+    # Spelling variants are matched against the entry's own romanisation only: alternate
+    # names hold exonyms and other languages' spellings, a noisy lot. (form_of_key drops
+    # the articles itself.)
+    forms = {form_of_key(k).replace("a", "") for k in own} - {""}
+    return keys, forms
 
 
 class Gazetteer:
@@ -101,34 +132,20 @@ class Gazetteer:
         for entry in entries:
             pos = len(self.entries)
             self.entries.append(entry)
-            # The entry's own romanisations, normalised once: keys and skeletons below.
-            own_key = normalize_name(entry.name)
-            own = {own_key} if entry.ascii_name in (entry.name, "") else {
-                own_key, normalize_name(entry.ascii_name)}
-            keys: set[str] = set()
-            for key in own:
-                keys.update(_keys_of(key))
-            for name in entry.alternate_names:
-                if name and len(name) <= _MAX_NAME_LEN and name != entry.name \
-                        and name != entry.ascii_name:
-                    keys.update(name_keys(name))
+            keys, forms = _entry_keys(entry)
             for key in keys:
                 bucket = index.get(key)
                 if bucket is None:
                     index[key] = [pos]
                 else:
                     bucket.append(pos)
-            # Spelling variants are matched against the entry's own romanisation only:
-            # alternate names hold exonyms and other languages' spellings, a noisy lot.
-            # (form_of_key drops the articles itself.)
-            for skeleton in {form_of_key(k).replace("a", "") for k in own}:
-                if skeleton:
-                    bucket = skeletons.get(skeleton)
-                    if bucket is None:
-                        skeletons[skeleton] = [pos]
-                    else:
-                        bucket.append(pos)
-        # Tuples are smaller than lists and nobody appends after the build.
+            for skeleton in forms:
+                bucket = skeletons.get(skeleton)
+                if bucket is None:
+                    skeletons[skeleton] = [pos]
+                else:
+                    bucket.append(pos)
+        # Tuples are smaller than lists; ``add`` replaces the buckets it changes whole.
         self._index: dict[str, tuple[int, ...]] = {k: tuple(v) for k, v in index.items()}
         self._skeletons: dict[str, tuple[int, ...]] = {
             k: tuple(v) for k, v in skeletons.items()}
@@ -140,6 +157,28 @@ class Gazetteer:
         self._admins: dict[tuple[str, str], GazetteerEntry] = {
             (e.country_code, normalize_name(e.admin1_name)): e
             for e in sorted(self.entries, key=lambda e: e.population) if e.kind == "admin_area"}
+
+    def add(self, entries: Iterable[GazetteerEntry]) -> int:
+        """Add places to a built gazetteer (a place an editor added, a new load): the
+        next look-up finds them. Returns how many were added."""
+        added = 0
+        for entry in entries:
+            pos = len(self.entries)
+            self.entries.append(entry)
+            keys, forms = _entry_keys(entry)
+            for key in keys:
+                self._index[key] = (*self._index.get(key, ()), pos)
+            for skeleton in forms:
+                self._skeletons[skeleton] = (*self._skeletons.get(skeleton, ()), pos)
+            if entry.kind == "country":
+                self._countries.setdefault(entry.country_code, entry)
+            elif entry.kind == "admin_area":
+                self._admins.setdefault((entry.country_code, normalize_name(entry.admin1_name)),
+                                        entry)
+            added += 1
+        if added:
+            self._looked_up.clear()
+        return added
 
     def forget_lookups(self) -> None:
         """Drop the memoised look-ups and spelling forms (a benchmark's cold round)."""
@@ -174,6 +213,22 @@ class Gazetteer:
         return list(known)
 
     def _lookup(self, name: str, variants: bool) -> list[GazetteerEntry]:
+        out = self._lookup_name(name, variants)
+        if not out and _COMPOUND.search(name):
+            out = self._lookup_compound(name, variants)
+        return out
+
+    def _lookup_compound(self, name: str, variants: bool) -> list[GazetteerEntry]:
+        """"Aleppo - Al-Zahraa": the neighbourhood of that name in or near the city, else
+        the city itself; "Regiment 46 - Military Base" (nothing known): nothing."""
+        outer_name, inner_name = _COMPOUND.split(name, maxsplit=1)
+        outer = [e for e in self._lookup_name(outer_name, variants) if e.kind != "country"]
+        inner = self._lookup_name(inner_name, variants)
+        within = [e for e in inner if any(
+            haversine_km(e.lat, e.lon, o.lat, o.lon) <= COMPOUND_KM for o in outer)]
+        return within or outer
+
+    def _lookup_name(self, name: str, variants: bool) -> list[GazetteerEntry]:
         seen: set[int] = set()
         out: list[GazetteerEntry] = []
         keys = name_keys(name)
@@ -197,7 +252,9 @@ class Gazetteer:
         """
         form = _translit_form(name)
         skeleton = form.replace("a", "")
-        if len(form) < 4 or not skeleton:
+        # Three letters are enough when they are the same ("Luf" / "Lof"): the caller
+        # believes so short a name only beside a place the text names.
+        if len(form) < 3 or not skeleton:
             return []
         out: list[tuple[GazetteerEntry, float]] = []
         for pos in self._skeletons.get(skeleton, ()):

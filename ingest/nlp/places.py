@@ -17,6 +17,26 @@ from spacy.tokens import Doc
 
 from .gazetteer import FUZZY_GLOBAL_POPULATION, Gazetteer, haversine_km
 from .normalize import normalize_name, translit_key
+from .place_context import (
+    _ADMIN_WORDS,
+    _CONTAINER_WORDS,
+    _DIRECTION_WORDS,
+    _DISTRICT_WORDS,
+    _FACILITY_WORDS,
+    _KNOWN_TOWN_POPULATION,
+    _LOCAL_SHARE,
+    _NEAR_KM,
+    _NEAR_MAX_KM,
+    _SURE_COUNTRY,
+    _TRAILING_POPULATION,
+    _TRANSLIT_ALONE_SKELETON,
+    _anchors,
+    _far_country,
+    _in_district,
+    _inside,
+    _near,
+    _strict,
+)
 from .place_runs import (
     GENERIC,
     PARTICLES,
@@ -29,103 +49,18 @@ from .place_runs import (
 )
 from .types import GazetteerEntry
 
-_CONTAINER_WORDS = {"in", "of", "the", ",", "(", "near", "western", "eastern", "northern",
-                    "southern", "north", "south", "east", "west", "rural", "northwestern",
-                    "northeastern", "southwestern", "southeastern"}
-# Words after an admin area's name that say the area is meant, not its namesake town.
-# Not "district": a district is named after its main town ("Farah district").
-_ADMIN_WORDS = {"province", "governorate", "region", "state", "countryside", "county",
-                "oblast", "prefecture"}
-# A place found by another spelling of its name must lie this close to a place the
-# text names unambiguously (or share its admin area).
-_TRANSLIT_NEAR_KM = 60.0
-# With no such place named, the consonants alone must say more than a short name does.
-_TRANSLIT_ALONE_SKELETON = 4
-# A country at least this far from all the story's countries is a namesake.
-_FAR_COUNTRY_KM = 3000.0
-# "X in Y" with X in another admin area than the town Y: still X when this close.
-_INSIDE_KM = 60.0
-# Below this, "X, Y province" puts X in Y even when X is one of a list.
-_VILLAGE_POPULATION = 10_000
-# A town this big found by a spelling variant is believed without a place beside it.
-_KNOWN_TOWN_POPULATION = 20_000
-# A lone word after an unknown village's name is taken for a town at least this big (or
-# an admin area): "Wadi Thumah Marib".
-_TRAILING_POPULATION = 50_000
+# "al-Qaeda-affiliated", "Hezbollah-led": the name before is a group's.
+_GROUP_MODIFIERS = {"affiliated", "linked", "backed", "led", "allied", "aligned", "loyal",
+                    "inspired"}
 
 
-def _anchors(hits: list[PlaceHit], local: set[str]) -> list[GazetteerEntry]:
-    """Where the places a text names unambiguously may be (in the story's countries)."""
-    out: list[GazetteerEntry] = []
-    for hit in hits:
-        here = [e for e in hit.candidates if not local or e.country_code in local]
-        if len(here) <= 3:
-            # A country says nothing about where in it a village is.
-            out += [e for e in here if e.kind != "country"]
-    return out
-
-
-def _near(anchors: list[GazetteerEntry], entries: list[GazetteerEntry]
-          ) -> list[GazetteerEntry]:
-    """The entries in an anchor's admin area or close to one; all of them without anchors."""
-    if not anchors:
-        return entries
-    admins = {(a.country_code, a.admin1_name) for a in anchors if a.admin1_name}
-    return [e for e in entries if (e.country_code, e.admin1_name) in admins or any(
-        haversine_km(e.lat, e.lon, a.lat, a.lon) <= _TRANSLIT_NEAR_KM for a in anchors)]
-
-
-def _far_country(entry: GazetteerEntry, story: list[GazetteerEntry],
-                 candidates: list[GazetteerEntry]) -> bool:
-    """A country far from every country of the story, named by a word that is also a
-    town's name: "withdrew from Tonga" in a note about South Sudan."""
-    if not story or all(e.kind == "country" for e in candidates):
-        return False
-    return all(haversine_km(entry.lat, entry.lon, c.lat, c.lon) > _FAR_COUNTRY_KM
-               for c in story)
-
-
-def _is_namesake_of_admin(entry: GazetteerEntry) -> bool:
-    """"Idlib", "Kharkiv": a town with its province's name, which texts use for either."""
-    return entry.kind == "populated_place" and bool(entry.admin1_name) and normalize_name(
-        entry.name).removeprefix("al ") == normalize_name(entry.admin1_name).removeprefix("al ")
-
-
-def _strict(hit: PlaceHit, container: PlaceHit, link: str) -> bool:
-    """Whether "X in Y" must put X inside Y. Lists of towns ("Izium, Kharkiv and
-    Bakhmut") are not containment: a comma only says so for a province, and only of a
-    village or a name found by another spelling or in part. Nor is a Y that names many
-    places ("Valle", "Santa") or a country."""
-    outer = container.chosen
-    if outer is None or outer.kind == "country" or sum(
-            e.country_code == outer.country_code for e in container.candidates) > 3:
-        return False
-    admin = outer.kind == "admin_area" or _is_namesake_of_admin(outer)
-    if link == "next":
-        # Two names in a row: "Sirwah Marib" is a district and its province, "Jarablus
-        # Manbij" two towns of a list.
-        return admin
-    if link != "comma":
+def _named_thing(doc: Doc, start: int, end: int) -> bool:
+    """A people the model names ("Kurdish"), or a group a modifier marks ("al-Qaeda-
+    affiliated"): never another spelling of a village ("Kardish", "Qadah")."""
+    if any(doc[t].ent_type_ == "NORP" for t in range(start, end)):
         return True
-    return admin and (
-        hit.fuzzy or hit.partial or all(e.population < _VILLAGE_POPULATION
-                                        for e in hit.candidates))
-
-
-def _inside(entry: GazetteerEntry, outer: GazetteerEntry) -> bool:
-    """Whether ``entry`` may lie in ``outer``: same country, and same admin area or close."""
-    if entry.kind == "country":
-        return True
-    if entry.country_code != outer.country_code:
-        return False
-    if entry.admin1_name and outer.admin1_name:
-        if normalize_name(entry.admin1_name) == normalize_name(outer.admin1_name):
-            return True
-        limit = _INSIDE_KM
-    else:
-        limit = 2 * _INSIDE_KM  # no admin area known to compare (South Sudan)
-    return outer.kind != "admin_area" and haversine_km(
-        entry.lat, entry.lon, outer.lat, outer.lon) <= limit
+    after = doc[end:end + 2]
+    return len(after) == 2 and after[0].text == "-" and after[1].lower_ in _GROUP_MODIFIERS
 
 
 @dataclass(slots=True)
@@ -221,7 +156,7 @@ class PlaceResolver:
         """
         top = max(countries.values(), default=0.0)
         named = {cc for cc, w in countries.items() if w > 0}
-        local = {cc for cc in named if countries[cc] >= 0.5 * top}
+        local = {cc for cc in named if countries[cc] >= _LOCAL_SHARE * top}
         anchors = _anchors(context, local)
 
         def believable(e: GazetteerEntry) -> bool:
@@ -308,8 +243,8 @@ class PlaceResolver:
                     pending.append((s, e, strong))  # its free part may still be known
                     continue
                 text = doc[s:e].text
-                entries = [] if is_acronym(text) else self._translit(text, story, known,
-                                                                        strong)
+                entries = [] if is_acronym(text) or _named_thing(doc, s, e) else \
+                    self._translit(text, story, known, strong)
                 if entries:
                     add(s, e, entries, strong, fuzzy=True)
                 else:
@@ -337,6 +272,8 @@ class PlaceResolver:
                 # spelt another way; with that part to check against, they are tried too.
                 context = known + [hits[(s, e)] for s, e, _ in parts]
                 for s, e in gaps(doc, start, end, parts, taken) if parts else ():
+                    if _named_thing(doc, s, e):
+                        continue
                     entries = self._translit(doc[s:e].text, story, context, strong,
                                              anchored=True)
                     if entries:
@@ -356,6 +293,7 @@ class PlaceResolver:
         story = [c for c in (self.gazetteer.country(cc) for cc, w in countries.items()
                              if w >= 0.25 * top) if c is not None]
         containers = self._containers(doc, hits)
+        abroad = self._abroad(hits, countries)
         for pass_no in (1, 2):
             anchors = [h.chosen for h in hits if h.chosen is not None and len(h.candidates) == 1
                        and h.chosen.kind == "populated_place"] if pass_no == 2 else []
@@ -371,20 +309,34 @@ class PlaceResolver:
                              if countries.get(e.country_code, 0) >= 0.25 * top]
                     candidates = local or [e for e in candidates if (
                         e.kind == "country" and not _far_country(e, story, hit.candidates)
-                    ) or (hit.strong and e.population >= 1_000_000)]
+                    ) or (hit.strong and e.population >= 1_000_000)] or (
+                        hit.candidates if i in abroad else [])
                 outer, link = containers.get(i, (None, ""))
                 if pass_no == 2 and outer is not None and outer.chosen is not None and \
                         _strict(hit, outer, link):
                     # "Zhuravno, Kharkiv", "Tall Rasho (Hama)": a namesake outside the
                     # area the text puts the place in is another place.
-                    candidates = [e for e in candidates if _inside(e, outer.chosen)]
+                    district = outer.end < len(doc) and \
+                        doc[outer.end].lower_ in _DISTRICT_WORDS and \
+                        outer.chosen.kind == "populated_place"
+                    candidates = [e for e in candidates if _inside(e, outer.chosen)
+                                  and (link != "near" or haversine_km(
+                                      e.lat, e.lon, outer.chosen.lat, outer.chosen.lon)
+                                      <= _NEAR_MAX_KM)
+                                  and (not district or _in_district(e, outer))]
                 for entry in candidates:
                     score = 3.0 * countries.get(entry.country_code, 0.0) / (top or 1.0)
                     admin = normalize_name(entry.admin1_name)
+                    district = normalize_name(entry.admin2_name or entry.admin3_name)
                     if entry.kind == "populated_place" and admin and (
                             admin in admin_names_near[i]
                             or any(admin in n or n in admin for n in admin_names_near[i] if n)):
                         score += 3.0
+                        if district and district in admin_names_near[i]:
+                            score += 1.0  # its district named too
+                    elif entry.kind == "populated_place" and district and \
+                            district in admin_names_near[i]:
+                        score += 3.0  # "Mathiang, Longochuk": the district said beside it
                     elif admin and admin in names:
                         score += 1.0
                     score += 0.35 * math.log10(entry.population + 1)
@@ -399,6 +351,10 @@ class PlaceResolver:
                         elif normalize_name(entry.admin1_name) == normalize_name(
                                 outer.chosen.admin1_name):
                             score += 2.0
+                        if link == "near" and haversine_km(
+                                entry.lat, entry.lon, outer.chosen.lat,
+                                outer.chosen.lon) <= _NEAR_KM:
+                            score += 2.0  # "Shamun west of Ras Tajriba": the one close by
                     if anchors:
                         d = min(haversine_km(entry.lat, entry.lon, a.lat, a.lon) for a in anchors
                                 if a is not entry) if any(a is not entry for a in anchors) else 1e9
@@ -411,7 +367,7 @@ class PlaceResolver:
                 hit.chosen, hit.score = best, best_score
         # A run the model did not call a place, in a country the story is not about and
         # too small to be news on its own, is a capitalised word that happens to be a name.
-        for hit in hits:
+        for idx, hit in enumerate(hits):
             entry = hit.chosen
             if entry is None:
                 continue
@@ -423,13 +379,36 @@ class PlaceResolver:
                 own[1] if own_cc == entry.country_code else 0.0) > 1e-9
             # "Al Nashwa in Al-Hasakeh": a town abroad in a story placed elsewhere.
             elsewhere = any(w > 0 and cc != entry.country_code for cc, w in countries.items())
-            if in_story or entry.kind == "country":
+            if in_story or entry.kind == "country" or idx in abroad:
                 continue
             if not hit.strong and entry.population < 100_000:
                 hit.chosen = None
             elif hit.strong and countries and entry.population < (
                     100_000 if elsewhere else 5_000) and entry.kind == "populated_place":
                 hit.chosen = None
+
+    @staticmethod
+    def _abroad(hits: list[PlaceHit], countries: dict[str, float]) -> set[int]:
+        """Hits named in a story whose countries come from its actors only ("Russian
+        warplanes struck Kafr Amma"): a name all of whose places lie in one country the
+        text's places do not contradict is that country's place. Demonyms name foreign
+        forces, not where things happen."""
+        placed = set(PlaceResolver.country_votes(hits))
+        top = max(countries.values(), default=0.0)
+        out: set[int] = set()
+        if top >= _SURE_COUNTRY:
+            # The text names the country or several of its forces: a village elsewhere
+            # is a namesake ("Leylan" in Iran for a Syrian village the gazetteer lacks).
+            return out
+        for i, hit in enumerate(hits):
+            ccs = {e.country_code for e in hit.candidates}
+            if len(ccs) != 1 or hit.fuzzy or hit.partial:
+                continue
+            cc = next(iter(ccs))
+            if (top and countries.get(cc, 0.0) >= 0.25 * top) or (placed and cc not in placed):
+                continue
+            out.add(i)
+        return out
 
     @staticmethod
     def _containers(doc: Doc, hits: list[PlaceHit]) -> dict[int, tuple[PlaceHit, str]]:
@@ -443,10 +422,12 @@ class PlaceResolver:
             between = doc[rest:nxt.start]
             if len(between) <= 5 and all(
                     t.lower_ in _CONTAINER_WORDS or t.lower_ in GENERIC or t.is_punct
+                    or t.lower_ in _FACILITY_WORDS
                     for t in between) and hit.end <= nxt.start:
                 words = {t.lower_ for t in between}
                 link = "bracket" if "(" in words else "comma" if words & {",", "and"} and \
-                    not words & {"in", "of"} else "in" if words else "next"
+                    not words & {"in", "of"} else "near" if words & _DIRECTION_WORDS and \
+                    "in" not in words else "in" if words else "next"
                 out[i] = (nxt, link)
         return out
 

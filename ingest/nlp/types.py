@@ -12,7 +12,7 @@ from .typology import EVENT_TYPES, SUB_EVENT_TYPE, event_type_of
 
 @dataclass(frozen=True, slots=True)
 class GazetteerEntry:
-    """One place of the gazetteer, as GeoNames describes it."""
+    """One place of the gazetteer (GeoNames, OCHA, OpenStreetMap, or all three merged)."""
 
     geonames_id: int | None
     name: str
@@ -27,6 +27,12 @@ class GazetteerEntry:
     alternate_names: tuple[str, ...] = ()
     feature_class: str = ""
     feature_code: str = ""
+    # Below the admin-1 area: district and sub-district (OCHA's admin 2 and 3).
+    admin2_name: str = ""
+    admin3_name: str = ""
+    # The other sources' ids of the same place: OCHA's P-code, OpenStreetMap's "node/123".
+    pcode: str = ""
+    osm_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,12 +59,13 @@
   var label = document.getElementById("place-label");
   var results = document.getElementById("place-results");
   var mapEl = document.getElementById("place-map");
-  var map = null, marker = null;
+  var map = null, marker = null, candidates = null;
   if (window.L) {
     map = L.map(mapEl, { attributionControl: false, zoomControl: true });
     var lat = parseFloat(mapEl.dataset.lat), lon = parseFloat(mapEl.dataset.lon);
     if (!isNaN(lat)) { marker = L.circleMarker([lat, lon], { radius: 7, color: "#9b2c2c" }).addTo(map); map.setView([lat, lon], 8); }
     else { map.setView([35, 38], 5); }
+    candidates = L.featureGroup().addTo(map);
     fetch(mapEl.dataset.basemap)
       .then(function (r) { return r.json(); })
       .then(function (topo) {
@@ -77,6 +78,7 @@
     hidden.value = place.id;
     label.textContent = place.label;
     results.innerHTML = "";
+    if (candidates) { candidates.clearLayers(); }
     if (map) {
       if (marker) { map.removeLayer(marker); }
       marker = L.circleMarker([place.lat, place.lon], { radius: 7, color: "#9b2c2c" }).addTo(map);
@@ -91,14 +93,27 @@
       .then(function (r) { return r.json(); })
       .then(function (body) {
         results.innerHTML = "";
+        if (candidates) { candidates.clearLayers(); }
         body.results.forEach(function (p) {
           var li = document.createElement("li");
           var b = document.createElement("button");
           b.type = "button"; b.className = "link place-choice";
-          b.textContent = p.label + " (GeoNames " + p.geonames_id + ")";
+          b.textContent = p.label + " (" + p.sources.join(", ") + ")";
           b.addEventListener("click", function () { choose(p); });
-          li.appendChild(b); results.appendChild(li);
+          var info = document.createElement("small");
+          info.className = "muted place-info";
+          // Which of several same-named villages: its admin areas and where it comes from.
+          info.textContent = " " + p.kind + (p.admin_areas.length ? " in " + p.admin_areas.join(", ") : "");
+          li.appendChild(b); li.appendChild(info); results.appendChild(li);
+          if (candidates) {
+            L.circleMarker([p.lat, p.lon], { radius: 5, color: "#2b6cb0" })
+              .bindTooltip(p.label + " · " + p.sources.join(", "))
+              .on("click", function () { choose(p); }).addTo(candidates);
+          }
         });
+        if (candidates && body.results.length) {
+          map.fitBounds(candidates.getBounds(), { maxZoom: 9, padding: [10, 10] });
+        }
         if (!body.results.length) { results.innerHTML = "<li>No place by that name.</li>"; }
       });
   }

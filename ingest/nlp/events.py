@@ -84,6 +84,11 @@ KILL = {"kill", "die", "dead", "wound", "injure", "death", "fatality", "casualty
 DEATH = (KILL - {"wound", "injure", "casualty"}) | {"killed"}
 DISPLACE = {"flee", "displace", "leave", "evacuate", "displacement", "exodus", "uproot",
             "escape"}
+# Explosions: a remote explosive, a suicide or a chemical attack, as the means words say.
+EXPLODE = {"explosion", "blast", "explode", "detonate", "exploded", "detonated"}
+# Heads under which an act is only threatened, feared, planned or spoken about.
+UNREAL = {"threaten", "warn", "plan", "vow", "prepare", "fear", "prevent", "deny", "threat",
+          "risk", "avoid", "possibility", "would", "could", "allege", "hypothetical"}
 # Detentions and abductions by armed groups ("gunmen detained two men in Afrin").
 DETAIN = {"arrest", "detain", "abduct", "kidnap"}
 VIOLATION = {"ignore", "violate", "violation", "breach", "despite", "defy", "ignoring",
@@ -536,8 +541,10 @@ def other_triggers(sent: Span) -> list[Trigger]:
             kind = "air_strike"  # ... or "Russian jets pounded X", "drones struck Y"
         elif lemma in SHELL or low.startswith("shell"):
             kind = "shelling"
+        elif lemma in EXPLODE or low in EXPLODE:
+            kind = "explosion"
         elif lemma in KILL or low in ("killed", "killing", "wounded", "injured", "dead"):
-            kind = "casualties"
+            kind = "casualties" if _counts_deaths(tok) else "injuries"
         elif lemma in DISPLACE and tok.pos_ in ("VERB", "NOUN"):
             # "displaced civilians from Rural Damascus" says who the people are, not that
             # they were displaced then; "12,000 displaced people" counts a displacement.
@@ -570,31 +577,79 @@ def other_triggers(sent: Span) -> list[Trigger]:
                     t.type == kind and _counts_deaths(t.token) for t in out):
                 continue
             out = [t for t in out if t.type != kind]
-        if kind != "casualties" and blocked(tok) in ("negated", "modal", "hypothetical"):
+        if kind not in ("casualties", "injuries") and (
+                blocked(tok) in ("negated", "modal", "hypothetical") or _unreal(tok)):
             continue
         # Who did it: the subject, or the agent of a passive ("was killed by gunmen").
-        doer = ([] if is_passive(tok) else subject_of(tok)) or _pobj(tok, "by")
+        doer = ([] if is_passive(tok) else subject_of(tok)) or _pobj(tok, "by") or [
+            a for c in tok.conjuncts for a in _pobj(c, "by")]  # "was shot and killed by X"
         trig = Trigger(kind, tok, [tok], doer, confidence=0.7)
-        if kind in ("casualties", "displacement"):
+        if kind in ("casualties", "injuries", "displacement"):
             nouns = _victims(tok)
             for noun in _with_conj(nouns):
                 number = _number_of(noun)
-                if number is None and kind == "casualties" and _one_person(noun):
+                if number is None and kind in ("casualties", "injuries") and _one_person(noun):
                     number = 1  # "killed a former commander", "a man was shot dead"
                 if number is not None:
                     trig.count = (trig.count or 0) + number
-            if kind == "casualties" and trig.count is None:
+            if kind in ("casualties", "injuries") and trig.count is None:
                 # "five were wounded and two killed": the count is the verb's own.
                 numbers = [parse_number(t.text) for t in tok.children
                            if t.like_num and t.i < tok.i]
                 trig.count = next((n for n in numbers if n is not None), None)
-            if kind == "casualties" and not _counts_deaths(tok):
-                trig.count = None  # "12 people were wounded": casualties, no fatalities
         if kind == "siege":
             trig.target = _children(tok, "dobj", "nsubjpass") or _pobj(tok, "of", "on") or [tok]
         out.append(trig)
         seen.add(kind)
     return out
+
+
+def _unreal(tok: Token) -> bool:
+    """An act under a threat, a warning, a plan or a fear ("threatened to shoot down",
+    "warned of strikes on X"): not an act that happened."""
+    node = tok
+    for _ in range(5):
+        if node.head is node:
+            return False
+        node = node.head
+        if node.lemma_.lower() in UNREAL:
+            return True
+        if node.dep_ == "ROOT":
+            return node.lemma_.lower() in UNREAL
+    return False
+
+
+# Verbs and nouns that only speak of an incident told elsewhere: "condemned the attack",
+# "blamed X for the bombing", "after the attack", "responsible for the massacre".
+REFERRING = {"condemn", "accuse", "blame", "discuss", "investigate", "probe", "denounce",
+             "responsible", "responsibility", "claim", "criticise", "criticize", "mark",
+             "after", "following", "since", "aftermath", "response", "retaliation",
+             "meeting", "investigation", "deny", "like", "than", "anniversary", "report",
+             "evidence", "victim", "use", "allegation", "about", "over", "regarding"}
+
+
+def referring(tok: Token) -> bool:
+    """Whether the noun ``tok`` (an "attack", a "bombing") only refers to an incident
+    told elsewhere in the article, as the object of a statement or a time adverbial."""
+    if tok.pos_ != "NOUN":
+        return False
+    # "the attack", "these strikes", "its offensive": told before, named again.
+    if any(c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "these", "that", "those",
+                                                       "its", "their", "such")
+           for c in tok.children) and tok.tag_ in ("NN", "NNS") and not any(
+            c.dep_ in ("compound", "amod", "nummod") for c in tok.children):
+        return True
+    node = tok
+    for _ in range(3):
+        if node.head is node:
+            return False
+        head = node.head
+        if head.lemma_.lower() in REFERRING or head.lower_ in REFERRING:
+            return True
+        if head.pos_ == "VERB" and head.lemma_.lower() not in REFERRING:
+            return False
+        node = head
+    return False
 
 
 def violated_accords(sent: Span) -> bool:

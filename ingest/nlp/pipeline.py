@@ -8,6 +8,7 @@ nothing is extracted from it; non-English text is only marked with its language.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from collections import Counter
@@ -18,7 +19,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from . import VERSION, attribute_rules, boilerplate
+from . import VERSION, attribute_rules, boilerplate, incidents, subtypes
 from .actors import ActorHit, ActorIndex
 from .countries import country_of, country_weights
 from .dates import DateMention, find_dates, sentence_date
@@ -28,12 +29,15 @@ from .events import (
     is_passive,
     misspelt_control_verbs,
     other_triggers,
+    referring,
     violated_accords,
 )
 from .gazetteer import Gazetteer
+from .incidents import Mention
 from .language import detect_language, is_english
 from .normalize import normalize_name
 from .places import PlaceHit, PlaceResolver
+from .subtypes import territory_sub_type
 from .types import (
     AccordMention,
     ActorMention,
@@ -46,6 +50,7 @@ from .types import (
     RegistryAccord,
     RegistryActor,
 )
+from .typology import SUB_EVENT_TYPE
 
 SUPPORT = {"back", "support", "assist", "accompany", "aid", "help", "include", "join",
            "reinforce", "cover", "supported", "backed"}
@@ -70,6 +75,35 @@ def _excepted(token) -> bool:
 # Words between a verb's object and the place that is that object ("the village of X").
 _NAMING = {"the", "village", "villages", "town", "city", "of", "area", "key", "strategic",
            "neighbourhood", "neighborhood", "district", "hill", "camp", "base"}
+
+
+# Verbs of speaking: their subject's or their "in X" place is where someone spoke, not
+# where an event happened ("Moscow denied ...", "said in Brussels").
+SPEAKING = {"say", "deny", "tell", "announce", "state", "report", "claim", "confirm", "add",
+            "accuse", "condemn", "warn", "urge", "call", "insist", "reject", "blame",
+            "threaten", "respond", "comment", "declare", "stress", "note", "argue"}
+
+
+def _speakers_place(token) -> bool:
+    """Whether a place token names where a speaker is: the subject of a verb of speaking,
+    its "in X" adjunct, a "London-based" monitor or an outlet's dateline."""
+    doc = token.doc
+    if token.i + 2 < len(doc) and doc[token.i + 1].text in ("-", "–") and \
+            doc[token.i + 2].lower_ in ("based", "headquartered"):
+        return True
+    if token.i + 1 < len(doc) and doc[token.i + 1].lower_ in ("-based", "based"):
+        return True
+    node = token
+    while node.dep_ in ("compound", "amod", "conj", "appos") and node.head is not node:
+        node = node.head
+    head = node.head
+    if node.dep_ in ("nsubj", "nsubjpass") and head.lemma_.lower() in SPEAKING:
+        return True
+    if node.dep_ == "pobj" and head.lower_ == "in" and head.head.lemma_.lower() in SPEAKING:
+        return True
+    # "the Syrian government in Damascus said": the speaker's seat.
+    return node.dep_ == "pobj" and head.head.dep_ in ("nsubj",) and \
+        head.head.head.lemma_.lower() in SPEAKING
 
 
 def _is_capital_namesake(hit: PlaceHit) -> bool:
@@ -227,26 +261,43 @@ class Extractor:
         token_place = {t: h for h in place_hits for t in range(h.start, h.end)}
         token_actor = {t: h for h in actor_hits for t in range(h.span.start, h.span.end)}
         previous: DateMention | None = None
+        previous_when: DateMention | None = None
         events: list[ExtractedEvent] = []
+        mentions: list[Mention] = []
+        sent_index = -1
         # The place the story was last at: "... in Dobryanka. The village was liberated".
         last_place: PlaceHit | None = None
         for sent in doc.sents:
             if not sent.text.strip():
                 continue
             when = sentence_date(sent.text, published, previous)
-            if when is not None and not when.relative:
-                previous = when
+            if when is not None and not when.relative and when.precision in ("day", "week"):
+                previous = when  # a month or a year told in passing dates nothing after it
             elif when is None:
                 when = previous
+            sent_index += 1
+            dated = when is not None and when is not previous_when
+            previous_when = when
             triggers = control_triggers(sent, lambda t: t.i in token_place, self._known)
             control_tokens = {t.token.i for t in triggers}
             triggers += [t for t in other_triggers(sent) if t.token.i not in control_tokens]
             sent_accords = [a for a in result.accords
                             if sent.start_char <= a.start < sent.end_char]
             for trig in triggers:
-                event = self._event(trig, sent, when, published, token_place, token_actor,
-                                    sent_accords, last_place)
+                event, hit = self._event(trig, sent, when, published, token_place,
+                                         token_actor, sent_accords, last_place)
                 events.append(event)
+                mentions.append(self._mention(trig, event, hit, sent, sent_index, dated,
+                                              token_actor))
+                # "Shells fell on Fuaa and Kafraya": one incident per place named.
+                for other in _conjoined_places(hit, token_place, sent.doc):
+                    twin = copy.deepcopy(event)
+                    twin.place = EventPlace(
+                        other.chosen.geonames_id, other.chosen.name, other.chosen.lat,
+                        other.chosen.lon, other.chosen.country_code, other.precision)
+                    twin.fatalities = twin.injured = None
+                    mentions.append(self._mention(trig, twin, other, sent, sent_index, dated,
+                                                  token_actor))
                 if event.place is not None:
                     last_place = next((h for h in place_hits
                                        if h.chosen.geonames_id == event.place.geonames_id
@@ -257,13 +308,54 @@ class Extractor:
                 last_place = (populated or sent_hits)[0]
             if sent_accords and _SIGNING.search(sent.text):
                 for acc in sent_accords:
-                    events.append(ExtractedEvent(
+                    event = ExtractedEvent(
                         type="agreement", date=acc.date, date_precision="day",
                         place=None, actors=[], confidence=0.6,
                         evidence=_evidence(sent),
-                        accords=[(acc.name, "concerns")], summary=acc.name))
-        result.events = _merge(events)
+                        accords=[(acc.name, "concerns")], summary=acc.name,
+                        sub_event_type="agreement")
+                    events.append(event)
+                    mentions.append(Mention(event, sent_index, sent.start, "agreement"))
+        result.events, result.figures = incidents.build(mentions, published)
         return result
+
+    def _mention(self, trig: Trigger, event: ExtractedEvent, hit: PlaceHit | None,
+                 sent: Span, sent_index: int, dated: bool,
+                 token_actor: dict[int, ActorHit]) -> Mention:
+        """The act as incident-building sees it, with its ACLED sub-type set."""
+        kind = trig.type
+        specific = False
+        if kind == "control_change":
+            gainers = [a.name for a in event.actors if a.role == "gains_control"]
+            by_name = {h.name: h for h in token_actor.values()}
+            kinds = [(by_name[n].kind, by_name[n].country_code) for n in gainers
+                     if n in by_name]
+            handed = trig.token.lemma_.lower() in ("hand", "cede", "surrender", "transfer")
+            event.sub_event_type = territory_sub_type(
+                kinds, event.place.country_code if event.place else "", handed)
+        elif kind == "agreement":
+            event.sub_event_type = "agreement"
+        else:
+            event.sub_event_type = subtypes.sub_type(kind, trig.token, sent)
+            specific = event.sub_event_type != subtypes.DEFAULT.get(kind)
+            if kind not in ("siege", "casualties", "injuries", "displacement"):
+                event.type = SUB_EVENT_TYPE[event.sub_event_type].kind
+        chosen = hit.chosen if hit is not None else None
+        area = chosen is not None and chosen.kind != "populated_place"
+        weak = kind in ("battle", "air_strike", "shelling", "explosion", "other") and \
+            referring(trig.token)
+        if kind == "siege" and (trig.token.pos_ != "VERB" or trig.token.dep_ == "amod"):
+            weak = True  # "besieged Aleppo", "the siege of X": a state, not a new act
+        # A change of control at a named place the gazetteer does not know ("the village
+        # of Kafr Nabl") is kept for editors to place.
+        unplaced = (hit is None or area) and kind == "control_change" or hit is None and (any(
+            t.pos_ == "PROPN" for head in trig.target for t in head.subtree) or any(
+            t.pos_ == "PROPN" and t.i not in token_actor and t.head.dep_ == "prep"
+            and t.head.lower_ in ("in", "at", "near", "of") for t in sent))
+        return Mention(event, sent_index, trig.token.i, kind, weak=weak, unplaced=unplaced,
+                       admin1=chosen.admin1_name if chosen is not None else "",
+                       area=area, country_only=chosen is not None and chosen.kind == "country",
+                       count=trig.count, dated=dated, specific=specific)
 
     def _accord_spans(self, doc: Doc) -> list[tuple[Span, str | None]]:
         """Registry accords (with their names) and candidate accords (name None)."""
@@ -318,7 +410,7 @@ class Extractor:
     def _event(self, trig: Trigger, sent: Span, when: DateMention | None,
                published: dt.date | None, token_place: dict[int, PlaceHit],
                token_actor: dict[int, ActorHit], accords: list[AccordMention],
-               last_place: PlaceHit | None = None) -> ExtractedEvent:
+               last_place: PlaceHit | None = None) -> tuple[ExtractedEvent, PlaceHit | None]:
         place, precision = self._event_place(trig, sent, token_place)
         actors = self._event_actors(trig, sent, token_actor)
         confidence = trig.confidence
@@ -351,15 +443,18 @@ class Extractor:
             summary=f"{trig.type} ({trig.token.text})")
         if trig.type == "casualties":
             event.fatalities = trig.count
+        elif trig.type == "injuries":
+            event.injured = trig.count
         elif trig.type == "displacement":
             event.displaced = trig.count
-        return event
+        return event, place
 
     @staticmethod
     def _event_place(trig: Trigger, sent: Span, token_place: dict[int, PlaceHit]
                      ) -> tuple[PlaceHit | None, str]:
         def first(tokens) -> PlaceHit | None:
-            hits = [token_place[t.i] for t in tokens if t.i in token_place and not _excepted(t)]
+            hits = [token_place[t.i] for t in tokens if t.i in token_place and not _excepted(t)
+                    and not _speakers_place(t)]
             populated = [h for h in hits if h.chosen.kind == "populated_place"]
             # "Dardara in Al Hasakeh countryside" with Dardara unknown: a town named beside
             # it says more than the province's namesake capital.
@@ -491,6 +586,26 @@ class Extractor:
         return refs
 
 
+def _conjoined_places(hit: PlaceHit | None, token_place: dict[int, PlaceHit], doc: Doc
+                      ) -> list[PlaceHit]:
+    """The towns coordinated with an event's town ("on Fuaa and Kafraya", "the villages of
+    X, Y and Z"): each is a place of an incident of its own."""
+    if hit is None or hit.chosen.kind != "populated_place":
+        return []
+    root = next((doc[i] for i in range(hit.start, hit.end)
+                 if not hit.start <= doc[i].head.i < hit.end), None)
+    if root is None:
+        return []
+    out: list[PlaceHit] = []
+    for conj in root.conjuncts:
+        other = token_place.get(conj.i)
+        if other is not None and other is not hit and other not in out and \
+                other.chosen.kind == "populated_place" and \
+                other.chosen.geonames_id != hit.chosen.geonames_id:
+            out.append(other)
+    return out
+
+
 def _sentence_before(sent: Span) -> Span | None:
     """The sentence before ``sent`` in the same paragraph, if any."""
     if sent.start == 0 or "\n" in sent.doc[sent.start - 1].whitespace_ + \
@@ -560,35 +675,4 @@ def _roles_before(verb, sent: Span, token_actor: dict[int, ActorHit], *, start: 
             continue
         elif tok.pos_ == "VERB" and lemma not in SUPPORT:
             state = "main" if not out else state
-    return out
-
-
-def _merge(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
-    """One event per (type, place, date): repeated reports of it add actors and confidence."""
-    merged: dict[tuple, ExtractedEvent] = {}
-    out: list[ExtractedEvent] = []
-    for event in events:
-        key = (event.type, event.place.geonames_id if event.place else None,
-               event.place.name if event.place else None, event.date,
-               event.summary if event.type == "agreement" else "")
-        if event.place is None and event.type not in ("agreement",):
-            out.append(event)
-            continue
-        if key not in merged:
-            merged[key] = event
-            out.append(event)
-            continue
-        kept = merged[key]
-        known = {(a.name, a.role) for a in kept.actors}
-        names = {a.name for a in kept.actors}
-        for actor in event.actors:
-            if (actor.name, actor.role) not in known and not (
-                    actor.name in names and actor.role == "gains_control"):
-                kept.actors.append(actor)
-        kept.confidence = max(kept.confidence, event.confidence)
-        for acc in event.accords:
-            if acc not in kept.accords:
-                kept.accords.append(acc)
-        kept.fatalities = kept.fatalities or event.fatalities
-        kept.displaced = kept.displaced or event.displaced
     return out

@@ -24,7 +24,8 @@ PLACE_KEYS = {"text", "start", "end", "geonames_id", "name", "country_code", "la
 ACTOR_KEYS = {"text", "start", "end", "name", "acled"}
 ACCORD_KEYS = {"text", "start", "end", "name", "date"}
 EVENT_KEYS = {"type", "date", "date_precision", "place", "actors", "fatalities", "displaced",
-              "confidence", "evidence"}
+              "confidence", "evidence", "event_type", "sub_event_type", "background",
+              "injured", "more_evidence"}
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -62,7 +63,7 @@ def test_extract_prints_the_json_contract_and_writes_nothing(db, tmp_path):
 
     assert failure is None and err == ""
     [doc] = documents
-    assert set(doc) == {"id", "places", "actors", "accords", "events"}
+    assert set(doc) == {"id", "places", "actors", "accords", "events", "figures"}
     assert doc["id"] == str(path)
     for place in doc["places"]:
         assert set(place) == PLACE_KEYS and TEXT[place["start"]:place["end"]] == place["text"]
@@ -84,6 +85,10 @@ def test_extract_prints_the_json_contract_and_writes_nothing(db, tmp_path):
     evidence = capture["evidence"]
     assert TEXT[evidence["start"]:evidence["end"]] == evidence["text"]
     assert 0 < capture["confidence"] <= 1
+    # ACLED's coding: state forces taking a town back; news, not history.
+    assert (capture["event_type"], capture["sub_event_type"]) == (
+        "Battles", "Government regains territory")
+    assert capture["background"] is False
 
     assert before == (Event.objects.count(), Mention.objects.count(), Article.objects.count(),
                       Actor.objects.count())

@@ -250,6 +250,56 @@ def _background(tok: Token) -> bool:
     return bool(marks & {"when", "since", "until", "once"}) and head not in event_words
 
 
+# Buildings and things: storming or seizing them is a raid or a clash, not a change of
+# who holds a place ("stormed the embassy", "seized the warehouse", "captured a cell").
+BUILDINGS = {"building", "compound", "embassy", "warehouse", "house", "home", "office",
+             "headquarters", "hq", "prison", "jail", "depot", "store", "shop", "shipment",
+             "convoy", "cell", "stronghold", "position", "hideout", "den", "hotbed", "bank",
+             "mosque", "church", "consulate", "ministry", "palace", "residence",
+             "apartment", "flat", "room", "cache", "weapon", "arm", "ammunition", "aid",
+             "truck", "lorry", "vehicle", "tank", "car", "boat", "ship", "plane", "goods",
+             "property", "land", "farmland", "crop", "oil", "money"}
+
+
+def _territory(trig: Trigger, lemma: str, is_place) -> bool:
+    """Whether what a capture verb takes is territory: a place the gazetteer knows or a
+    place word, not a building, a thing or a group of people."""
+    if lemma not in CAPTURE and lemma not in CONTROL_OBJECT:
+        return True
+    heads = [t for t in trig.target]
+    if any(h.lemma_.lower() in BUILDINGS and not is_place(h) for h in heads):
+        return False
+    if any(is_place(t) for h in heads for t in h.subtree):
+        return True
+    if any(h.pos_ == "PROPN" for h in heads):
+        return True  # a place the gazetteer does not know: "captured Barna"
+    return any(t.lemma_.lower() in PLACE_NOUNS and t.lemma_.lower() not in BUILDINGS
+               for h in heads for t in h.subtree)
+
+
+# Withdrawals that leave a place held as before: from positions or the outskirts, tactical
+# pullbacks, withdrawals only reported or rumoured (ACLED: movements of forces).
+_PARTIAL_PLACES = {"position", "area", "vicinity", "outskirt", "outskirts", "part", "point",
+                   "post", "checkpoint", "front", "line", "frontline", "base", "site",
+                   "edge", "surroundings", "environs"}
+_HEDGES = {"reportedly", "tactically", "allegedly", "partially", "partly", "temporarily",
+           "briefly", "apparently", "reported", "rumoured", "rumored", "said"}
+
+
+def _partial_withdrawal(tok: Token) -> bool:
+    """"withdrew from positions near X", "tactically withdrew", "reportedly withdrew"."""
+    if any(c.dep_ == "advmod" and c.lower_ in _HEDGES for c in tok.children):
+        return True
+    if tok.head is not tok and tok.dep_ in ("xcomp", "ccomp") and tok.head.lemma_.lower() in (
+            "report", "rumour", "rumor", "say", "claim", "appear", "seem"):
+        return True
+    for place in _pobj(tok, "from"):
+        if place.lemma_.lower() in _PARTIAL_PLACES or any(
+                t.lower_ in ("near", "around", "outside") for t in place.subtree):
+            return True
+    return False
+
+
 def _is_people(tok: Token) -> bool:
     return tok.lemma_.lower() in PEOPLE and tok.ent_type_ not in ("GPE", "LOC", "FAC")
 
@@ -267,8 +317,8 @@ def _number_of(noun: Token) -> int | None:
     "12,000 displaced people"."""
     words = []
     for t in noun.doc[max(noun.sent.start, noun.i - 6):noun.i]:
-        if _in_date(t):  # "On 21 February 2020 6 shepherds": 6, not 2020
-            words = []
+        if _in_date(t) or re.fullmatch(r"(?:19|20)\d\d", t.text):
+            words = []  # "On 21 February 2020 6 shepherds": 6, not 2020; "in 2016": a year
         elif t.like_num or t.lower_ in ("thousand", "million", "hundred", "dozens", "hundreds",
                                       "thousands", "and") or t.lower_ in ("-",) or (
                 words and t.lower_ in ("to", "–")):  # "two to three civilians"
@@ -371,6 +421,9 @@ def control_triggers(sent: Span, is_place, known: Collection[str] = ()) -> list[
         dobj = _with_conj(_children(tok, "dobj"))
         passive = is_passive(tok) or mistagged
         ctrl = [d for d in dobj if d.lemma_.lower() in ("control", "hold", "grip")]
+        if ctrl and ctrl[0].lemma_.lower() in ("hold", "grip") and not _pobj(ctrl[0], "of",
+                                                                              "over", "on"):
+            ctrl = []  # "the truce took hold in X": an idiom, not control
         if lemma in CONTROL_OBJECT and ctrl:
             target = _pobj(ctrl[0], "of", "over", "on", "in") or _pobj(tok, "of", "over", "in")
             trig = Trigger("control_change", tok, target, subject_of(tok), confidence=0.9)
@@ -434,7 +487,8 @@ def control_triggers(sent: Span, is_place, known: Collection[str] = ()) -> list[
             ctrl_tok = next(p for p in _pobj(tok, "under") if p.lemma_.lower() == "control")
             trig = Trigger("control_change", tok, subject_of(tok), _pobj(ctrl_tok, "of"),
                            confidence=0.75)
-        elif lemma in WITHDRAW and tok.pos_ == "VERB" and (_pobj(tok, "from") or "out" in prt):
+        elif lemma in WITHDRAW and tok.pos_ == "VERB" and not dobj and (
+                _pobj(tok, "from") or "out" in prt) and not _partial_withdrawal(tok):
             target = _pobj(tok, "from") or _pobj(tok, "of")
             trig = Trigger("control_change", tok, target, [], loser=subject_of(tok),
                            gainer_is_opponent=True, confidence=0.6)
@@ -442,6 +496,8 @@ def control_triggers(sent: Span, is_place, known: Collection[str] = ()) -> list[
             continue
         if _background(tok):
             continue
+        if trig.target and not _territory(trig, lemma, is_place):
+            continue  # "seized shipments", "stormed the embassy", "captured a cell"
         if trig.target and all(_is_people(t) for t in trig.target):
             continue  # "captured 20 soldiers" is not territory
         if not trig.target and not ctrl and not any(is_place(t) for t in sent if t.i > tok.i):
@@ -541,8 +597,9 @@ def other_triggers(sent: Span) -> list[Trigger]:
             kind = "air_strike"  # ... or "Russian jets pounded X", "drones struck Y"
         elif lemma in SHELL or low.startswith("shell"):
             kind = "shelling"
-        elif lemma in EXPLODE or low in EXPLODE:
-            kind = "explosion"
+        elif lemma in EXPLODE or low in EXPLODE or lemma == "blow" and any(
+                c.dep_ == "prt" and c.lower_ == "up" for c in tok.children):
+            kind = "explosion"  # ... "a suicide bomber blew himself up"
         elif lemma in KILL or low in ("killed", "killing", "wounded", "injured", "dead"):
             kind = "casualties" if _counts_deaths(tok) else "injuries"
         elif lemma in DISPLACE and tok.pos_ in ("VERB", "NOUN"):

@@ -101,6 +101,11 @@ def _same_place(a: Mention, b: Mention) -> bool:
     return False
 
 
+def _namesake(name: str, admin1: str) -> bool:
+    return normalize_name(name).removeprefix("al ") in normalize_name(admin1).removeprefix(
+        "al ")
+
+
 def _same_time(a: Mention, b: Mention) -> bool:
     da, db = _day(a.event), _day(b.event)
     if da is None or db is None or not a.dated or not b.dated:
@@ -118,7 +123,10 @@ def _better_place(kept: Mention, other: Mention) -> bool:
         return False
     if kept.event.place is None:
         return True
-    return kept.area and not other.area
+    if kept.area and not other.area:
+        return True
+    return not other.area and kept.admin1 and _namesake(kept.event.place.name, kept.admin1) \
+        and not _namesake(other.event.place.name, other.admin1 or "-")
 
 
 def _absorb(kept: Mention, other: Mention) -> None:
@@ -257,4 +265,8 @@ def build(mentions: list[Mention], published: dt.date | None
             # "Four soldiers were wounded in the raid, fifteen insurgents killed near X":
             # told once, with its toll and place, a referring word is the incident itself.
             incidents.append(m)
+    for m in incidents:  # the date the merged mentions agree on
+        day = _day(m.event)
+        m.event.background = published is not None and day is not None and \
+            (published - day).days > BACKGROUND_DAYS
     return [m.event for m in incidents], figures

@@ -187,6 +187,8 @@ class Extractor:
         self.nlp = nlp
         self.gazetteer = gazetteer
         self.actors = ActorIndex(nlp, actors)
+        self._registry = {a.name: a for a in actors}
+        self._story_country: str | None = None
         self.accords = {a.name: a for a in accords}
         self._accord_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         for accord in accords:
@@ -245,8 +247,8 @@ class Extractor:
         # The country a generic "government forces" belongs to: where the story's places
         # are, else the country it names, else the one its actors' names suggest.
         told = Counter(h.chosen.country_code for h in place_hits) or named or countries
-        actor_hits = self.actors.complete(
-            actor_hits, max(told, key=told.get) if told else None)
+        self._story_country = max(told, key=told.get) if told else None
+        actor_hits = self.actors.complete(actor_hits, self._story_country)
 
         result.places = [PlaceMention(
             text=h.text, start=h.start_char, end=h.end_char, geonames_id=h.chosen.geonames_id,
@@ -413,6 +415,10 @@ class Extractor:
                last_place: PlaceHit | None = None) -> tuple[ExtractedEvent, PlaceHit | None]:
         place, precision = self._event_place(trig, sent, token_place)
         actors = self._event_actors(trig, sent, token_actor)
+        if trig.type not in ("control_change", "casualties", "injuries", "displacement"):
+            country = place.chosen.country_code if place is not None else None
+            actors = self._with_attacker(actors, trig, token_actor,
+                                         country or self._story_country)
         confidence = trig.confidence
         names_a_place = any(i in token_place for i in range(sent.start, sent.end))
         if place is None and last_place is not None and not names_a_place:
@@ -490,6 +496,39 @@ class Extractor:
         if before is not None:
             return before, "near" if before.precision == "exact" else before.precision
         return None, "unknown"
+
+    def _with_attacker(self, refs: list[EventActorRef], trig: Trigger,
+                       token_actor: dict[int, ActorHit], country: str | None
+                       ) -> list[EventActorRef]:
+        """The attacker named in the act's own words is its initiator: "Russian jets",
+        "regime air raids", "coalition strikes", "bombs dropped by the regime"."""
+        found = _attacker_words(trig.token, token_actor)
+        attacker = None
+        for tok in found:
+            hit = token_actor.get(tok.i)
+            if hit is not None:
+                attacker = (hit.name, hit.acled, hit.is_candidate)
+                break
+        for tok in found if attacker is None else ():
+            low = tok.lower_
+            if low == "coalition" and "US-led coalition" in self._registry and not any(
+                    t.lower_ in ("saudi", "saudi-led", "arab") for t in found):
+                actor = self._registry["US-led coalition"]
+                attacker = (actor.name, (actor.acled_names or (None,))[0], False)
+            elif low in _REGIME_WORDS and country:
+                name, acled, _ = self.actors.state_forces(country)
+                attacker = (name, acled, False)
+            elif tok.text[:1].isupper() and (cc := country_of(tok.text)):
+                name, acled, _ = self.actors.state_forces(cc)
+                attacker = (name, acled, False)
+            if attacker is not None:
+                break
+        if attacker is None:
+            return refs
+        name, acled, candidate = attacker
+        out = [EventActorRef(r.name, r.acled, "party" if r.role == "initiator" else r.role,
+                             r.is_candidate) for r in refs if r.name != name]
+        return [EventActorRef(name, acled, "initiator", candidate), *out]
 
     def _event_actors(self, trig: Trigger, sent: Span, token_actor: dict[int, ActorHit]
                       ) -> list[EventActorRef]:
@@ -584,6 +623,35 @@ class Extractor:
                 if hit is not None and hit.name not in seen:
                     add(hit.name, hit.acled, "party", hit.is_candidate)
         return refs
+
+
+# Words that name a country's government forces by the regime they serve.
+_REGIME_WORDS = {"regime", "government", "pro-government", "pro-regime", "assad", "army",
+                 "loyalist", "state"}
+
+
+def _attacker_words(tok, token_actor) -> list:
+    """The words of an act's own phrase that may name who did it: its modifiers ("Russian
+    airstrikes", "regime shelling", "coalition raids"), its possessor, its "by" agent
+    ("bombs dropped by the regime"), a verb's subject ("warplanes struck"); never the
+    target ("strikes on IS positions")."""
+    words = []
+    for c in tok.children:
+        if c.dep_ in ("compound", "amod", "nmod", "poss"):
+            words += sorted(c.subtree, key=lambda t: t.i)
+        elif c.dep_ == "agent" or c.dep_ == "prep" and c.lower_ in ("by", "from"):
+            words += sorted(c.subtree, key=lambda t: t.i)
+        elif c.dep_ == "nsubj" and tok.pos_ == "VERB":
+            words += sorted(c.subtree, key=lambda t: t.i)
+    if tok.dep_ in ("dobj", "nsubjpass") and tok.head.pos_ == "VERB":
+        # "bombs dropped by helicopters", "the regime carried out air strikes"
+        head = tok.head
+        for c in head.children:
+            if c.dep_ == "agent" or c.dep_ == "nsubj" and tok.dep_ == "dobj":
+                words += sorted(c.subtree, key=lambda t: t.i)
+    if tok.dep_ == "acl" or (tok.dep_ == "amod" and tok.head is not tok):
+        words += [c for c in tok.head.children if c.dep_ in ("compound", "amod")]
+    return [w for w in words if w.i != tok.i and w.lower_ not in ("on", "against")]
 
 
 def _conjoined_places(hit: PlaceHit | None, token_place: dict[int, PlaceHit], doc: Doc

@@ -116,7 +116,12 @@ def sub_type(kind: str, tok: Token, sent: Span) -> str:
     allowed = ALLOWED.get(kind)
     if allowed is None:
         return DEFAULT.get(kind, "other")
-    found = _means(local_context(tok), allowed)
+    # A chemical or a suicide attack is told so anywhere in its sentence ("bombs loaded
+    # with chlorine", "a bomber who blew himself up").
+    found = _means(sent.text, tuple(s for s in ("chemical_weapon", "suicide_bomb")
+                                    if s in allowed))
+    if found is None:
+        found = _means(local_context(tok), allowed)
     if found is None:
         found = _means(sent.text, allowed, strong_only=True)
     if found is None:

@@ -671,8 +671,11 @@ def _unreal(tok: Token) -> bool:
         node = node.head
         if node.lemma_.lower() in UNREAL:
             return True
+        if any(c.dep_ == "aux" and c.lower_ in ("would", "could", "might", "may")
+               or c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in node.children):
+            return True  # "if confirmed it would be the first attack on X"
         if node.dep_ == "ROOT":
-            return node.lemma_.lower() in UNREAL
+            return False
     return False
 
 
@@ -682,7 +685,8 @@ REFERRING = {"condemn", "accuse", "blame", "discuss", "investigate", "probe", "d
              "responsible", "responsibility", "claim", "criticise", "criticize", "mark",
              "after", "following", "since", "aftermath", "response", "retaliation",
              "meeting", "investigation", "deny", "like", "than", "anniversary", "report",
-             "evidence", "victim", "use", "allegation", "about", "over", "regarding"}
+             "evidence", "victim", "use", "allegation", "about", "over", "regarding",
+             }
 
 
 def referring(tok: Token) -> bool:

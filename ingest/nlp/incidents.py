@@ -66,6 +66,7 @@ class Mention:
     dated: bool = True  # the sentence gives the date (not inherited or assumed)
     specific: bool = False  # the sub-type was read from means words, not a default
     unplaced: bool = False  # a named place the gazetteer does not know: kept without one
+    title: bool = False  # told in the headline: a summary of an incident the body tells
     mentions: list[Mention] = field(default_factory=list)  # merged into this one
 
 
@@ -117,6 +118,27 @@ def _compatible(a: Mention, b: Mention) -> bool:
     return _cls(a) == _cls(b) and _same_place(a, b) and _same_time(a, b)
 
 
+def _same_region(a: Mention, b: Mention) -> bool:
+    if a.event.place is None or b.event.place is None:
+        return True
+    if a.event.place.country_code != b.event.place.country_code:
+        return False
+    return _same_place(a, b) or not a.admin1 or not b.admin1 or normalize_name(
+        a.admin1) == normalize_name(b.admin1)
+
+
+def _summarises(m: Mention, k: Mention) -> bool:
+    """A toll told without its act ("45 people were killed in Aleppo on Saturday") or the
+    title's report is the incident the article tells in the same region at that time,
+    whatever words name its means."""
+    if k.kind in ("agreement", "control_change", "siege"):
+        return False
+    if m.kind == "control_change":
+        return _compatible(k, m)
+    same_kind = _cls(m) == _cls(k) or m.kind in ("casualties",)
+    return same_kind and _same_region(m, k) and _same_time(m, k)
+
+
 def _better_place(kept: Mention, other: Mention) -> bool:
     """Whether ``other`` places the incident more precisely than ``kept``."""
     if other.event.place is None:
@@ -140,7 +162,8 @@ def _absorb(kept: Mention, other: Mention) -> None:
         kept.country_only = other.country_only
     if other.dated and not kept.dated:
         k.date, k.date_precision, kept.dated = o.date, o.date_precision, True
-    if o.sub_event_type and (not k.sub_event_type or other.specific and (
+    if o.sub_event_type and other.kind != "casualties" and (
+            not k.sub_event_type or other.specific and (
             not kept.specific or _rank(o.sub_event_type) < _rank(k.sub_event_type))):
         k.sub_event_type, kept.specific = o.sub_event_type, other.specific or kept.specific
         if kept.kind != "siege" and k.type not in ("control_change",):
@@ -247,7 +270,8 @@ def build(mentions: list[Mention], published: dt.date | None
         if m.kind == "agreement":
             incidents.append(m)
             continue
-        if m.weak or m.event.place is None or m.country_only:
+        if m.weak or m.event.place is None or m.country_only or m.title or \
+                m.kind == "casualties":
             followers.append(m)
             continue
         kept = next((k for k in incidents if k.kind != "agreement" and _compatible(k, m)), None)
@@ -257,11 +281,13 @@ def build(mentions: list[Mention], published: dt.date | None
             _absorb(kept, m)
     for m in followers:
         kept = next((k for k in incidents if k.kind != "agreement" and _compatible(k, m)), None)
+        if kept is None and (m.kind == "casualties" or m.title):
+            kept = next((k for k in incidents if _summarises(m, k)), None)
         if kept is not None:
             _absorb(kept, m)
-        elif m.unplaced and not m.weak and not m.event.background or m.weak and \
-                m.event.fatalities and \
-                m.event.place is not None and not m.country_only:
+        elif m.unplaced and not m.weak and not m.event.background or (
+                m.weak or m.title or m.kind == "casualties") and m.event.place is not None \
+                and not m.country_only and (m.event.fatalities or not m.weak):
             # "Four soldiers were wounded in the raid, fifteen insurgents killed near X":
             # told once, with its toll and place, a referring word is the incident itself.
             incidents.append(m)

@@ -355,6 +355,7 @@ class Extractor:
             t.pos_ == "PROPN" and t.i not in token_actor and t.head.dep_ == "prep"
             and t.head.lower_ in ("in", "at", "near", "of") for t in sent))
         return Mention(event, sent_index, trig.token.i, kind, weak=weak, unplaced=unplaced,
+
                        admin1=chosen.admin1_name if chosen is not None else "",
                        area=area, country_only=chosen is not None and chosen.kind == "country",
                        count=trig.count, dated=dated, specific=specific)

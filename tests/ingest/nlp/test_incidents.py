@@ -163,3 +163,17 @@ def test_a_completed_withdrawal_from_a_town_is_a_change_of_control(extractor):
     roles = {(a.name, a.role) for e in found for a in e.actors}
     assert ("Syrian Democratic Forces", "loses_control") in roles or \
         ("Turkish armed forces", "gains_control") in roles
+
+
+def test_a_toll_told_apart_counts_for_the_incident_it_belongs_to(extractor):
+    text = ("Warplanes struck the town of Ariha in Idlib, Syria, on Friday.\n\n"
+            "Rescuers pulled people from the rubble of a market.\n\n"
+            "Twelve people were killed in Ariha on Friday, a monitor said.")
+    found = news(extractor, text)
+    assert [(e.sub_event_type, e.fatalities) for e in found] == [("air_drone_strike", 12)]
+    assert len(found[0].more_evidence) == 1
+
+
+def test_an_act_told_as_a_hypothesis_is_not_an_event(extractor):
+    text = "If confirmed, it would be the first air strike on Ariha in Idlib, Syria."
+    assert news(extractor, text) == []

@@ -503,7 +503,7 @@ class Extractor:
                        ) -> list[EventActorRef]:
         """The attacker named in the act's own words is its initiator: "Russian jets",
         "regime air raids", "coalition strikes", "bombs dropped by the regime"."""
-        found = _attacker_words(trig.token, token_actor)
+        found = _claimant_words(trig.token.sent) + _attacker_words(trig.token, token_actor)
         attacker = None
         for tok in found:
             hit = token_actor.get(tok.i)
@@ -653,6 +653,24 @@ def _attacker_words(tok, token_actor) -> list:
     if tok.dep_ == "acl" or (tok.dep_ == "amod" and tok.head is not tok):
         words += [c for c in tok.head.children if c.dep_ in ("compound", "amod")]
     return [w for w in words if w.i != tok.i and w.lower_ not in ("on", "against")]
+
+
+def _claimant_words(sent: Span) -> list:
+    """Who claimed the act: "a bomb claimed by X", "an attack claimed by X", "X claimed
+    responsibility for the bombing"; not "X claimed that ..." (a statement)."""
+    words = []
+    for tok in sent:
+        if tok.lemma_.lower() != "claim":
+            continue
+        for c in tok.children:
+            if c.dep_ == "agent":
+                words += sorted(c.subtree, key=lambda t: t.i)
+            elif c.dep_ == "nsubj" and any(
+                    d.dep_ == "dobj" and d.lemma_.lower() in ("responsibility", "attack",
+                                                             "bombing", "blast")
+                    for d in tok.children):
+                words += sorted(c.subtree, key=lambda t: t.i)
+    return words
 
 
 def _conjoined_places(hit: PlaceHit | None, token_place: dict[int, PlaceHit], doc: Doc

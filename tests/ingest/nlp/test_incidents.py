@@ -177,3 +177,15 @@ def test_a_toll_told_apart_counts_for_the_incident_it_belongs_to(extractor):
 def test_an_act_told_as_a_hypothesis_is_not_an_event(extractor):
     text = "If confirmed, it would be the first air strike on Ariha in Idlib, Syria."
     assert news(extractor, text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "A car bomb claimed by the Islamic State killed six people in Qamishli, Syria, on Friday.",
+    "The Islamic State claimed responsibility for a car bomb that killed six people in "
+    "Qamishli, Syria, on Friday.",
+])
+def test_who_claims_a_bombing_is_its_initiator(extractor, text):
+    found = news(extractor, text)
+    assert found and found[0].sub_event_type == "remote_explosive_landmine_ied"
+    assert [a.name for a in found[0].actors if a.role == "initiator"][:1] == [
+        "Islamic State (Syria)"]

@@ -692,14 +692,22 @@ REFERRING = {"condemn", "accuse", "blame", "discuss", "investigate", "probe", "d
 def referring(tok: Token) -> bool:
     """Whether the noun ``tok`` (an "attack", a "bombing") only refers to an incident
     told elsewhere in the article, as the object of a statement or a time adverbial."""
+    return anaphoric(tok) or spoken_of(tok)
+
+
+def anaphoric(tok: Token) -> bool:
+    """"the attack", "these strikes": named again after being told (or told once so)."""
+    return tok.pos_ == "NOUN" and any(
+        c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "these", "that", "those",
+                                                   "its", "their", "such")
+        for c in tok.children) and tok.tag_ in ("NN", "NNS") and not any(
+        c.dep_ in ("compound", "amod", "nummod") for c in tok.children)
+
+
+def spoken_of(tok: Token) -> bool:
+    """"condemned the attack", "after the bombing", "responsible for the massacre"."""
     if tok.pos_ != "NOUN":
         return False
-    # "the attack", "these strikes", "its offensive": told before, named again.
-    if any(c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "these", "that", "those",
-                                                       "its", "their", "such")
-           for c in tok.children) and tok.tag_ in ("NN", "NNS") and not any(
-            c.dep_ in ("compound", "amod", "nummod") for c in tok.children):
-        return True
     node = tok
     for _ in range(3):
         if node.head is node:

@@ -66,7 +66,7 @@ class Mention:
     dated: bool = True  # the sentence gives the date (not inherited or assumed)
     specific: bool = False  # the sub-type was read from means words, not a default
     unplaced: bool = False  # a named place the gazetteer does not know: kept without one
-    title: bool = False  # told in the headline: a summary of an incident the body tells
+    anaphor: bool = False  # "the attack" at a town: an act of its own if none matches
     mentions: list[Mention] = field(default_factory=list)  # merged into this one
 
 
@@ -128,9 +128,9 @@ def _same_region(a: Mention, b: Mention) -> bool:
 
 
 def _summarises(m: Mention, k: Mention) -> bool:
-    """A toll told without its act ("45 people were killed in Aleppo on Saturday") or the
-    title's report is the incident the article tells in the same region at that time,
-    whatever words name its means."""
+    """A toll told without its act ("45 people were killed in Aleppo on Saturday") is the
+    incident the article tells in the same region at that time, whatever words name its
+    means."""
     if k.kind in ("agreement", "control_change", "siege"):
         return False
     if m.kind == "control_change":
@@ -270,8 +270,7 @@ def build(mentions: list[Mention], published: dt.date | None
         if m.kind == "agreement":
             incidents.append(m)
             continue
-        if m.weak or m.event.place is None or m.country_only or m.title or \
-                m.kind == "casualties":
+        if m.weak or m.event.place is None or m.country_only or m.kind == "casualties":
             followers.append(m)
             continue
         kept = next((k for k in incidents if k.kind != "agreement" and _compatible(k, m)), None)
@@ -281,13 +280,13 @@ def build(mentions: list[Mention], published: dt.date | None
             _absorb(kept, m)
     for m in followers:
         kept = next((k for k in incidents if k.kind != "agreement" and _compatible(k, m)), None)
-        if kept is None and (m.kind == "casualties" or m.title):
+        if kept is None and m.kind == "casualties":
             kept = next((k for k in incidents if _summarises(m, k)), None)
         if kept is not None:
             _absorb(kept, m)
         elif m.unplaced and not m.weak and not m.event.background or (
-                m.weak or m.title or m.kind == "casualties") and m.event.place is not None \
-                and not m.country_only and (m.event.fatalities or not m.weak):
+                m.weak or m.kind == "casualties") and m.event.place is not None \
+                and not m.country_only and (m.event.fatalities or not m.weak or m.anaphor):
             # "Four soldiers were wounded in the raid, fifteen insurgents killed near X":
             # told once, with its toll and place, a referring word is the incident itself.
             incidents.append(m)

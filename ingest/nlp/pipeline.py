@@ -30,6 +30,7 @@ from .events import (
     misspelt_control_verbs,
     other_triggers,
     referring,
+    spoken_of,
     violated_accords,
 )
 from .gazetteer import Gazetteer
@@ -344,8 +345,10 @@ class Extractor:
                 event.type = SUB_EVENT_TYPE[event.sub_event_type].kind
         chosen = hit.chosen if hit is not None else None
         area = chosen is not None and chosen.kind != "populated_place"
-        weak = kind in ("battle", "air_strike", "shelling", "explosion", "other") and \
-            referring(trig.token)
+        acts = ("battle", "air_strike", "shelling", "explosion", "other")
+        weak = kind in acts and referring(trig.token)
+        # "The barrel bombing hit the village of X": told once, at a town, it is the act.
+        anaphor = weak and not spoken_of(trig.token) and hit is not None and not area
         if kind == "siege" and (trig.token.pos_ != "VERB" or trig.token.dep_ == "amod"):
             weak = True  # "besieged Aleppo", "the siege of X": a state, not a new act
         # A change of control at a named place the gazetteer does not know ("the village
@@ -355,6 +358,7 @@ class Extractor:
             t.pos_ == "PROPN" and t.i not in token_actor and t.head.dep_ == "prep"
             and t.head.lower_ in ("in", "at", "near", "of") for t in sent))
         return Mention(event, sent_index, trig.token.i, kind, weak=weak, unplaced=unplaced,
+                       anaphor=anaphor,
 
                        admin1=chosen.admin1_name if chosen is not None else "",
                        area=area, country_only=chosen is not None and chosen.kind == "country",

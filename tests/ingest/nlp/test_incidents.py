@@ -189,3 +189,11 @@ def test_who_claims_a_bombing_is_its_initiator(extractor, text):
     assert found and found[0].sub_event_type == "remote_explosive_landmine_ied"
     assert [a.name for a in found[0].actors if a.role == "initiator"][:1] == [
         "Islamic State (Syria)"]
+
+
+def test_an_incident_told_once_with_the_is_kept_but_a_statement_about_it_is_not(extractor):
+    told = news(extractor, "The barrel bombing hit the village of Ariha in Idlib, Syria, on "
+                           "Friday.")
+    assert [e.sub_event_type for e in told] == ["air_drone_strike"]
+    assert news(extractor, "The United Nations condemned the bombing of Ariha in Idlib, "
+                           "Syria.") == []

@@ -23,6 +23,13 @@ from . import VERSION, attribute_rules, boilerplate, incidents, subtypes
 from .actors import ActorHit, ActorIndex
 from .countries import country_of, country_weights
 from .dates import DateMention, find_dates, sentence_date
+from .event_context import (
+    REGIME_WORDS,
+    attacker_words,
+    claimant_words,
+    conjoined_places,
+    speakers_place,
+)
 from .events import (
     Trigger,
     control_triggers,
@@ -76,35 +83,6 @@ def _excepted(token) -> bool:
 # Words between a verb's object and the place that is that object ("the village of X").
 _NAMING = {"the", "village", "villages", "town", "city", "of", "area", "key", "strategic",
            "neighbourhood", "neighborhood", "district", "hill", "camp", "base"}
-
-
-# Verbs of speaking: their subject's or their "in X" place is where someone spoke, not
-# where an event happened ("Moscow denied ...", "said in Brussels").
-SPEAKING = {"say", "deny", "tell", "announce", "state", "report", "claim", "confirm", "add",
-            "accuse", "condemn", "warn", "urge", "call", "insist", "reject", "blame",
-            "threaten", "respond", "comment", "declare", "stress", "note", "argue"}
-
-
-def _speakers_place(token) -> bool:
-    """Whether a place token names where a speaker is: the subject of a verb of speaking,
-    its "in X" adjunct, a "London-based" monitor or an outlet's dateline."""
-    doc = token.doc
-    if token.i + 2 < len(doc) and doc[token.i + 1].text in ("-", "–") and \
-            doc[token.i + 2].lower_ in ("based", "headquartered"):
-        return True
-    if token.i + 1 < len(doc) and doc[token.i + 1].lower_ in ("-based", "based"):
-        return True
-    node = token
-    while node.dep_ in ("compound", "amod", "conj", "appos") and node.head is not node:
-        node = node.head
-    head = node.head
-    if node.dep_ in ("nsubj", "nsubjpass") and head.lemma_.lower() in SPEAKING:
-        return True
-    if node.dep_ == "pobj" and head.lower_ == "in" and head.head.lemma_.lower() in SPEAKING:
-        return True
-    # "the Syrian government in Damascus said": the speaker's seat.
-    return node.dep_ == "pobj" and head.head.dep_ in ("nsubj",) and \
-        head.head.head.lemma_.lower() in SPEAKING
 
 
 def _is_capital_namesake(hit: PlaceHit) -> bool:
@@ -293,7 +271,7 @@ class Extractor:
                 mentions.append(self._mention(trig, event, hit, sent, sent_index, dated,
                                               token_actor))
                 # "Shells fell on Fuaa and Kafraya": one incident per place named.
-                for other in _conjoined_places(hit, token_place, sent.doc):
+                for other in conjoined_places(hit, token_place, sent.doc):
                     twin = copy.deepcopy(event)
                     twin.place = EventPlace(
                         other.chosen.geonames_id, other.chosen.name, other.chosen.lat,
@@ -465,7 +443,7 @@ class Extractor:
                      ) -> tuple[PlaceHit | None, str]:
         def first(tokens) -> PlaceHit | None:
             hits = [token_place[t.i] for t in tokens if t.i in token_place and not _excepted(t)
-                    and not _speakers_place(t)]
+                    and not speakers_place(t)]
             populated = [h for h in hits if h.chosen.kind == "populated_place"]
             # "Dardara in Al Hasakeh countryside" with Dardara unknown: a town named beside
             # it says more than the province's namesake capital.
@@ -507,7 +485,7 @@ class Extractor:
                        ) -> list[EventActorRef]:
         """The attacker named in the act's own words is its initiator: "Russian jets",
         "regime air raids", "coalition strikes", "bombs dropped by the regime"."""
-        found = _claimant_words(trig.token.sent) + _attacker_words(trig.token, token_actor)
+        found = claimant_words(trig.token.sent) + attacker_words(trig.token)
         attacker = None
         for tok in found:
             hit = token_actor.get(tok.i)
@@ -520,7 +498,7 @@ class Extractor:
                     t.lower_ in ("saudi", "saudi-led", "arab") for t in found):
                 actor = self._registry["US-led coalition"]
                 attacker = (actor.name, (actor.acled_names or (None,))[0], False)
-            elif low in _REGIME_WORDS and country:
+            elif low in REGIME_WORDS and country:
                 name, acled, _ = self.actors.state_forces(country)
                 attacker = (name, acled, False)
             elif tok.text[:1].isupper() and (cc := country_of(tok.text)):
@@ -628,73 +606,6 @@ class Extractor:
                 if hit is not None and hit.name not in seen:
                     add(hit.name, hit.acled, "party", hit.is_candidate)
         return refs
-
-
-# Words that name a country's government forces by the regime they serve.
-_REGIME_WORDS = {"regime", "government", "pro-government", "pro-regime", "assad", "army",
-                 "loyalist", "state"}
-
-
-def _attacker_words(tok, token_actor) -> list:
-    """The words of an act's own phrase that may name who did it: its modifiers ("Russian
-    airstrikes", "regime shelling", "coalition raids"), its possessor, its "by" agent
-    ("bombs dropped by the regime"), a verb's subject ("warplanes struck"); never the
-    target ("strikes on IS positions")."""
-    words = []
-    for c in tok.children:
-        if c.dep_ in ("compound", "amod", "nmod", "poss"):
-            words += sorted(c.subtree, key=lambda t: t.i)
-        elif c.dep_ == "agent" or c.dep_ == "prep" and c.lower_ in ("by", "from"):
-            words += sorted(c.subtree, key=lambda t: t.i)
-        elif c.dep_ == "nsubj" and tok.pos_ == "VERB":
-            words += sorted(c.subtree, key=lambda t: t.i)
-    if tok.dep_ in ("dobj", "nsubjpass") and tok.head.pos_ == "VERB":
-        # "bombs dropped by helicopters", "the regime carried out air strikes"
-        head = tok.head
-        for c in head.children:
-            if c.dep_ == "agent" or c.dep_ == "nsubj" and tok.dep_ == "dobj":
-                words += sorted(c.subtree, key=lambda t: t.i)
-    if tok.dep_ == "acl" or (tok.dep_ == "amod" and tok.head is not tok):
-        words += [c for c in tok.head.children if c.dep_ in ("compound", "amod")]
-    return [w for w in words if w.i != tok.i and w.lower_ not in ("on", "against")]
-
-
-def _claimant_words(sent: Span) -> list:
-    """Who claimed the act: "a bomb claimed by X", "an attack claimed by X", "X claimed
-    responsibility for the bombing"; not "X claimed that ..." (a statement)."""
-    words = []
-    for tok in sent:
-        if tok.lemma_.lower() != "claim":
-            continue
-        for c in tok.children:
-            if c.dep_ == "agent":
-                words += sorted(c.subtree, key=lambda t: t.i)
-            elif c.dep_ == "nsubj" and any(
-                    d.dep_ == "dobj" and d.lemma_.lower() in ("responsibility", "attack",
-                                                             "bombing", "blast")
-                    for d in tok.children):
-                words += sorted(c.subtree, key=lambda t: t.i)
-    return words
-
-
-def _conjoined_places(hit: PlaceHit | None, token_place: dict[int, PlaceHit], doc: Doc
-                      ) -> list[PlaceHit]:
-    """The towns coordinated with an event's town ("on Fuaa and Kafraya", "the villages of
-    X, Y and Z"): each is a place of an incident of its own."""
-    if hit is None or hit.chosen.kind != "populated_place":
-        return []
-    root = next((doc[i] for i in range(hit.start, hit.end)
-                 if not hit.start <= doc[i].head.i < hit.end), None)
-    if root is None:
-        return []
-    out: list[PlaceHit] = []
-    for conj in root.conjuncts:
-        other = token_place.get(conj.i)
-        if other is not None and other is not hit and other not in out and \
-                other.chosen.kind == "populated_place" and \
-                other.chosen.geonames_id != hit.chosen.geonames_id:
-            out.append(other)
-    return out
 
 
 def _sentence_before(sent: Span) -> Span | None:

@@ -135,7 +135,8 @@ def _summarises(m: Mention, k: Mention) -> bool:
         return False
     if m.kind == "control_change":
         return _compatible(k, m)
-    same_kind = _cls(m) == _cls(k) or m.kind in ("casualties",)
+    # ... and so is "the attack" said with no means word after a car bomb.
+    same_kind = _cls(m) == _cls(k) or m.kind == "casualties" or m.weak and not m.specific
     return same_kind and _same_region(m, k) and _same_time(m, k)
 
 
@@ -280,7 +281,7 @@ def build(mentions: list[Mention], published: dt.date | None
             _absorb(kept, m)
     for m in followers:
         kept = next((k for k in incidents if k.kind != "agreement" and _compatible(k, m)), None)
-        if kept is None and m.kind == "casualties":
+        if kept is None and (m.kind == "casualties" or m.weak and not m.specific):
             kept = next((k for k in incidents if _summarises(m, k)), None)
         if kept is not None:
             _absorb(kept, m)

@@ -197,3 +197,11 @@ def test_an_incident_told_once_with_the_is_kept_but_a_statement_about_it_is_not(
     assert [e.sub_event_type for e in told] == ["air_drone_strike"]
     assert news(extractor, "The United Nations condemned the bombing of Ariha in Idlib, "
                            "Syria.") == []
+
+
+def test_the_attack_named_again_is_the_incident_told_before(extractor):
+    text = ("A car bomb exploded near a market in Azaz, Syria, on Friday.\n\n"
+            "Medics said the attack killed six people in Azaz.")
+    found = news(extractor, text)
+    assert [(e.sub_event_type, e.fatalities) for e in found] == [
+        ("remote_explosive_landmine_ied", 6)]

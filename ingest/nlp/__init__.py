@@ -4,4 +4,4 @@ Takes text plus a gazetteer and an actor/accord registry, returns plain dataclas
 Nothing here imports Django: the knowledge base's services save what it returns.
 """
 
-VERSION = "0.4.0"
+VERSION = "0.5.0"

@@ -84,6 +84,11 @@ KILL = {"kill", "die", "dead", "wound", "injure", "death", "fatality", "casualty
 DEATH = (KILL - {"wound", "injure", "casualty"}) | {"killed"}
 DISPLACE = {"flee", "displace", "leave", "evacuate", "displacement", "exodus", "uproot",
             "escape"}
+# Explosions: a remote explosive, a suicide or a chemical attack, as the means words say.
+EXPLODE = {"explosion", "blast", "explode", "detonate", "exploded", "detonated"}
+# Heads under which an act is only threatened, feared, planned or spoken about.
+UNREAL = {"threaten", "warn", "plan", "vow", "prepare", "fear", "prevent", "deny", "threat",
+          "risk", "avoid", "possibility", "would", "could", "allege", "hypothetical"}
 # Detentions and abductions by armed groups ("gunmen detained two men in Afrin").
 DETAIN = {"arrest", "detain", "abduct", "kidnap"}
 VIOLATION = {"ignore", "violate", "violation", "breach", "despite", "defy", "ignoring",
@@ -245,6 +250,56 @@ def _background(tok: Token) -> bool:
     return bool(marks & {"when", "since", "until", "once"}) and head not in event_words
 
 
+# Buildings and things: storming or seizing them is a raid or a clash, not a change of
+# who holds a place ("stormed the embassy", "seized the warehouse", "captured a cell").
+BUILDINGS = {"building", "compound", "embassy", "warehouse", "house", "home", "office",
+             "headquarters", "hq", "prison", "jail", "depot", "store", "shop", "shipment",
+             "convoy", "cell", "stronghold", "position", "hideout", "den", "hotbed", "bank",
+             "mosque", "church", "consulate", "ministry", "palace", "residence",
+             "apartment", "flat", "room", "cache", "weapon", "arm", "ammunition", "aid",
+             "truck", "lorry", "vehicle", "tank", "car", "boat", "ship", "plane", "goods",
+             "property", "land", "farmland", "crop", "oil", "money"}
+
+
+def _territory(trig: Trigger, lemma: str, is_place) -> bool:
+    """Whether what a capture verb takes is territory: a place the gazetteer knows or a
+    place word, not a building, a thing or a group of people."""
+    if lemma not in CAPTURE and lemma not in CONTROL_OBJECT:
+        return True
+    heads = [t for t in trig.target]
+    if any(h.lemma_.lower() in BUILDINGS and not is_place(h) for h in heads):
+        return False
+    if any(is_place(t) for h in heads for t in h.subtree):
+        return True
+    if any(h.pos_ == "PROPN" for h in heads):
+        return True  # a place the gazetteer does not know: "captured Barna"
+    return any(t.lemma_.lower() in PLACE_NOUNS and t.lemma_.lower() not in BUILDINGS
+               for h in heads for t in h.subtree)
+
+
+# Withdrawals that leave a place held as before: from positions or the outskirts, tactical
+# pullbacks, withdrawals only reported or rumoured (ACLED: movements of forces).
+_PARTIAL_PLACES = {"position", "area", "vicinity", "outskirt", "outskirts", "part", "point",
+                   "post", "checkpoint", "front", "line", "frontline", "base", "site",
+                   "edge", "surroundings", "environs"}
+_HEDGES = {"reportedly", "tactically", "allegedly", "partially", "partly", "temporarily",
+           "briefly", "apparently", "reported", "rumoured", "rumored", "said"}
+
+
+def _partial_withdrawal(tok: Token) -> bool:
+    """"withdrew from positions near X", "tactically withdrew", "reportedly withdrew"."""
+    if any(c.dep_ == "advmod" and c.lower_ in _HEDGES for c in tok.children):
+        return True
+    if tok.head is not tok and tok.dep_ in ("xcomp", "ccomp") and tok.head.lemma_.lower() in (
+            "report", "rumour", "rumor", "say", "claim", "appear", "seem"):
+        return True
+    for place in _pobj(tok, "from"):
+        if place.lemma_.lower() in _PARTIAL_PLACES or any(
+                t.lower_ in ("near", "around", "outside") for t in place.subtree):
+            return True
+    return False
+
+
 def _is_people(tok: Token) -> bool:
     return tok.lemma_.lower() in PEOPLE and tok.ent_type_ not in ("GPE", "LOC", "FAC")
 
@@ -262,8 +317,8 @@ def _number_of(noun: Token) -> int | None:
     "12,000 displaced people"."""
     words = []
     for t in noun.doc[max(noun.sent.start, noun.i - 6):noun.i]:
-        if _in_date(t):  # "On 21 February 2020 6 shepherds": 6, not 2020
-            words = []
+        if _in_date(t) or re.fullmatch(r"(?:19|20)\d\d", t.text):
+            words = []  # "On 21 February 2020 6 shepherds": 6, not 2020; "in 2016": a year
         elif t.like_num or t.lower_ in ("thousand", "million", "hundred", "dozens", "hundreds",
                                       "thousands", "and") or t.lower_ in ("-",) or (
                 words and t.lower_ in ("to", "–")):  # "two to three civilians"
@@ -366,6 +421,9 @@ def control_triggers(sent: Span, is_place, known: Collection[str] = ()) -> list[
         dobj = _with_conj(_children(tok, "dobj"))
         passive = is_passive(tok) or mistagged
         ctrl = [d for d in dobj if d.lemma_.lower() in ("control", "hold", "grip")]
+        if ctrl and ctrl[0].lemma_.lower() in ("hold", "grip") and not _pobj(ctrl[0], "of",
+                                                                              "over", "on"):
+            ctrl = []  # "the truce took hold in X": an idiom, not control
         if lemma in CONTROL_OBJECT and ctrl:
             target = _pobj(ctrl[0], "of", "over", "on", "in") or _pobj(tok, "of", "over", "in")
             trig = Trigger("control_change", tok, target, subject_of(tok), confidence=0.9)
@@ -429,7 +487,8 @@ def control_triggers(sent: Span, is_place, known: Collection[str] = ()) -> list[
             ctrl_tok = next(p for p in _pobj(tok, "under") if p.lemma_.lower() == "control")
             trig = Trigger("control_change", tok, subject_of(tok), _pobj(ctrl_tok, "of"),
                            confidence=0.75)
-        elif lemma in WITHDRAW and tok.pos_ == "VERB" and (_pobj(tok, "from") or "out" in prt):
+        elif lemma in WITHDRAW and tok.pos_ == "VERB" and not dobj and (
+                _pobj(tok, "from") or "out" in prt) and not _partial_withdrawal(tok):
             target = _pobj(tok, "from") or _pobj(tok, "of")
             trig = Trigger("control_change", tok, target, [], loser=subject_of(tok),
                            gainer_is_opponent=True, confidence=0.6)
@@ -437,6 +496,8 @@ def control_triggers(sent: Span, is_place, known: Collection[str] = ()) -> list[
             continue
         if _background(tok):
             continue
+        if trig.target and not _territory(trig, lemma, is_place):
+            continue  # "seized shipments", "stormed the embassy", "captured a cell"
         if trig.target and all(_is_people(t) for t in trig.target):
             continue  # "captured 20 soldiers" is not territory
         if not trig.target and not ctrl and not any(is_place(t) for t in sent if t.i > tok.i):
@@ -536,8 +597,11 @@ def other_triggers(sent: Span) -> list[Trigger]:
             kind = "air_strike"  # ... or "Russian jets pounded X", "drones struck Y"
         elif lemma in SHELL or low.startswith("shell"):
             kind = "shelling"
+        elif lemma in EXPLODE or low in EXPLODE or lemma == "blow" and any(
+                c.dep_ == "prt" and c.lower_ == "up" for c in tok.children):
+            kind = "explosion"  # ... "a suicide bomber blew himself up"
         elif lemma in KILL or low in ("killed", "killing", "wounded", "injured", "dead"):
-            kind = "casualties"
+            kind = "casualties" if _counts_deaths(tok) else "injuries"
         elif lemma in DISPLACE and tok.pos_ in ("VERB", "NOUN"):
             # "displaced civilians from Rural Damascus" says who the people are, not that
             # they were displaced then; "12,000 displaced people" counts a displacement.
@@ -570,31 +634,91 @@ def other_triggers(sent: Span) -> list[Trigger]:
                     t.type == kind and _counts_deaths(t.token) for t in out):
                 continue
             out = [t for t in out if t.type != kind]
-        if kind != "casualties" and blocked(tok) in ("negated", "modal", "hypothetical"):
+        if kind not in ("casualties", "injuries") and (
+                blocked(tok) in ("negated", "modal", "hypothetical") or _unreal(tok)):
             continue
         # Who did it: the subject, or the agent of a passive ("was killed by gunmen").
-        doer = ([] if is_passive(tok) else subject_of(tok)) or _pobj(tok, "by")
+        doer = ([] if is_passive(tok) else subject_of(tok)) or _pobj(tok, "by") or [
+            a for c in tok.conjuncts for a in _pobj(c, "by")]  # "was shot and killed by X"
         trig = Trigger(kind, tok, [tok], doer, confidence=0.7)
-        if kind in ("casualties", "displacement"):
+        if kind in ("casualties", "injuries", "displacement"):
             nouns = _victims(tok)
             for noun in _with_conj(nouns):
                 number = _number_of(noun)
-                if number is None and kind == "casualties" and _one_person(noun):
+                if number is None and kind in ("casualties", "injuries") and _one_person(noun):
                     number = 1  # "killed a former commander", "a man was shot dead"
                 if number is not None:
                     trig.count = (trig.count or 0) + number
-            if kind == "casualties" and trig.count is None:
+            if kind in ("casualties", "injuries") and trig.count is None:
                 # "five were wounded and two killed": the count is the verb's own.
                 numbers = [parse_number(t.text) for t in tok.children
                            if t.like_num and t.i < tok.i]
                 trig.count = next((n for n in numbers if n is not None), None)
-            if kind == "casualties" and not _counts_deaths(tok):
-                trig.count = None  # "12 people were wounded": casualties, no fatalities
         if kind == "siege":
             trig.target = _children(tok, "dobj", "nsubjpass") or _pobj(tok, "of", "on") or [tok]
         out.append(trig)
         seen.add(kind)
     return out
+
+
+def _unreal(tok: Token) -> bool:
+    """An act under a threat, a warning, a plan or a fear ("threatened to shoot down",
+    "warned of strikes on X"): not an act that happened."""
+    node = tok
+    for _ in range(5):
+        if node.head is node:
+            return False
+        node = node.head
+        if node.lemma_.lower() in UNREAL:
+            return True
+        if any(c.dep_ == "aux" and c.lower_ in ("would", "could", "might", "may")
+               or c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in node.children):
+            return True  # "if confirmed it would be the first attack on X"
+        if node.dep_ == "ROOT":
+            return False
+    return False
+
+
+# Verbs and nouns that only speak of an incident told elsewhere: "condemned the attack",
+# "blamed X for the bombing", "after the attack", "responsible for the massacre".
+REFERRING = {"condemn", "accuse", "blame", "discuss", "investigate", "probe", "denounce",
+             "responsible", "responsibility", "claim", "criticise", "criticize", "mark",
+             "after", "following", "since", "aftermath", "response", "retaliation",
+             "meeting", "investigation", "deny", "like", "than", "anniversary", "report",
+             "evidence", "victim", "use", "allegation", "about", "over", "regarding",
+             }
+
+
+def referring(tok: Token) -> bool:
+    """Whether the noun ``tok`` (an "attack", a "bombing") only refers to an incident
+    told elsewhere in the article, as the object of a statement or a time adverbial."""
+    return anaphoric(tok) or spoken_of(tok)
+
+
+def anaphoric(tok: Token) -> bool:
+    """"the attack", "these strikes": named again after being told (or told once so)."""
+    return tok.pos_ == "NOUN" and any(
+        c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "these", "that", "those",
+                                                   "its", "their", "such")
+        for c in tok.children) and tok.tag_ in ("NN", "NNS") and not any(
+        c.dep_ in ("compound", "amod", "nummod") for c in tok.children)
+
+
+def spoken_of(tok: Token) -> bool:
+    """"condemned the attack", "after the bombing", "responsible for the massacre"."""
+    if tok.pos_ != "NOUN":
+        return False
+    node = tok
+    for _ in range(3):
+        if node.head is node:
+            return False
+        head = node.head
+        if head.lemma_.lower() in REFERRING or head.lower_ in REFERRING:
+            return True
+        if head.pos_ == "VERB" and head.lemma_.lower() not in REFERRING:
+            return False
+        node = head
+    return False
 
 
 def violated_accords(sent: Span) -> bool:

@@ -8,6 +8,7 @@ nothing is extracted from it; non-English text is only marked with its language.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from collections import Counter
@@ -18,22 +19,33 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from . import VERSION, attribute_rules, boilerplate
+from . import VERSION, attribute_rules, boilerplate, incidents, subtypes
 from .actors import ActorHit, ActorIndex
 from .countries import country_of, country_weights
 from .dates import DateMention, find_dates, sentence_date
+from .event_context import (
+    REGIME_WORDS,
+    attacker_words,
+    claimant_words,
+    conjoined_places,
+    speakers_place,
+)
 from .events import (
     Trigger,
     control_triggers,
     is_passive,
     misspelt_control_verbs,
     other_triggers,
+    referring,
+    spoken_of,
     violated_accords,
 )
 from .gazetteer import Gazetteer
+from .incidents import Mention
 from .language import detect_language, is_english
 from .normalize import normalize_name
 from .places import PlaceHit, PlaceResolver
+from .subtypes import territory_sub_type
 from .types import (
     AccordMention,
     ActorMention,
@@ -46,6 +58,7 @@ from .types import (
     RegistryAccord,
     RegistryActor,
 )
+from .typology import SUB_EVENT_TYPE
 
 SUPPORT = {"back", "support", "assist", "accompany", "aid", "help", "include", "join",
            "reinforce", "cover", "supported", "backed"}
@@ -153,6 +166,8 @@ class Extractor:
         self.nlp = nlp
         self.gazetteer = gazetteer
         self.actors = ActorIndex(nlp, actors)
+        self._registry = {a.name: a for a in actors}
+        self._story_country: str | None = None
         self.accords = {a.name: a for a in accords}
         self._accord_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         for accord in accords:
@@ -211,8 +226,8 @@ class Extractor:
         # The country a generic "government forces" belongs to: where the story's places
         # are, else the country it names, else the one its actors' names suggest.
         told = Counter(h.chosen.country_code for h in place_hits) or named or countries
-        actor_hits = self.actors.complete(
-            actor_hits, max(told, key=told.get) if told else None)
+        self._story_country = max(told, key=told.get) if told else None
+        actor_hits = self.actors.complete(actor_hits, self._story_country)
 
         result.places = [PlaceMention(
             text=h.text, start=h.start_char, end=h.end_char, geonames_id=h.chosen.geonames_id,
@@ -227,26 +242,43 @@ class Extractor:
         token_place = {t: h for h in place_hits for t in range(h.start, h.end)}
         token_actor = {t: h for h in actor_hits for t in range(h.span.start, h.span.end)}
         previous: DateMention | None = None
+        previous_when: DateMention | None = None
         events: list[ExtractedEvent] = []
+        mentions: list[Mention] = []
+        sent_index = -1
         # The place the story was last at: "... in Dobryanka. The village was liberated".
         last_place: PlaceHit | None = None
         for sent in doc.sents:
             if not sent.text.strip():
                 continue
             when = sentence_date(sent.text, published, previous)
-            if when is not None and not when.relative:
-                previous = when
+            if when is not None and not when.relative and when.precision in ("day", "week"):
+                previous = when  # a month or a year told in passing dates nothing after it
             elif when is None:
                 when = previous
+            sent_index += 1
+            dated = when is not None and when is not previous_when
+            previous_when = when
             triggers = control_triggers(sent, lambda t: t.i in token_place, self._known)
             control_tokens = {t.token.i for t in triggers}
             triggers += [t for t in other_triggers(sent) if t.token.i not in control_tokens]
             sent_accords = [a for a in result.accords
                             if sent.start_char <= a.start < sent.end_char]
             for trig in triggers:
-                event = self._event(trig, sent, when, published, token_place, token_actor,
-                                    sent_accords, last_place)
+                event, hit = self._event(trig, sent, when, published, token_place,
+                                         token_actor, sent_accords, last_place)
                 events.append(event)
+                mentions.append(self._mention(trig, event, hit, sent, sent_index, dated,
+                                              token_actor))
+                # "Shells fell on Fuaa and Kafraya": one incident per place named.
+                for other in conjoined_places(hit, token_place, sent.doc):
+                    twin = copy.deepcopy(event)
+                    twin.place = EventPlace(
+                        other.chosen.geonames_id, other.chosen.name, other.chosen.lat,
+                        other.chosen.lon, other.chosen.country_code, other.precision)
+                    twin.fatalities = twin.injured = None
+                    mentions.append(self._mention(trig, twin, other, sent, sent_index, dated,
+                                                  token_actor))
                 if event.place is not None:
                     last_place = next((h for h in place_hits
                                        if h.chosen.geonames_id == event.place.geonames_id
@@ -257,13 +289,58 @@ class Extractor:
                 last_place = (populated or sent_hits)[0]
             if sent_accords and _SIGNING.search(sent.text):
                 for acc in sent_accords:
-                    events.append(ExtractedEvent(
+                    event = ExtractedEvent(
                         type="agreement", date=acc.date, date_precision="day",
                         place=None, actors=[], confidence=0.6,
                         evidence=_evidence(sent),
-                        accords=[(acc.name, "concerns")], summary=acc.name))
-        result.events = _merge(events)
+                        accords=[(acc.name, "concerns")], summary=acc.name,
+                        sub_event_type="agreement")
+                    events.append(event)
+                    mentions.append(Mention(event, sent_index, sent.start, "agreement"))
+        result.events, result.figures = incidents.build(mentions, published)
         return result
+
+    def _mention(self, trig: Trigger, event: ExtractedEvent, hit: PlaceHit | None,
+                 sent: Span, sent_index: int, dated: bool,
+                 token_actor: dict[int, ActorHit]) -> Mention:
+        """The act as incident-building sees it, with its ACLED sub-type set."""
+        kind = trig.type
+        specific = False
+        if kind == "control_change":
+            gainers = [a.name for a in event.actors if a.role == "gains_control"]
+            by_name = {h.name: h for h in token_actor.values()}
+            kinds = [(by_name[n].kind, by_name[n].country_code) for n in gainers
+                     if n in by_name]
+            handed = trig.token.lemma_.lower() in ("hand", "cede", "surrender", "transfer")
+            event.sub_event_type = territory_sub_type(
+                kinds, event.place.country_code if event.place else "", handed)
+        elif kind == "agreement":
+            event.sub_event_type = "agreement"
+        else:
+            event.sub_event_type = subtypes.sub_type(kind, trig.token, sent)
+            specific = event.sub_event_type != subtypes.DEFAULT.get(kind)
+            if kind not in ("siege", "casualties", "injuries", "displacement"):
+                event.type = SUB_EVENT_TYPE[event.sub_event_type].kind
+        chosen = hit.chosen if hit is not None else None
+        area = chosen is not None and chosen.kind != "populated_place"
+        acts = ("battle", "air_strike", "shelling", "explosion", "other")
+        weak = kind in acts and referring(trig.token)
+        # "The barrel bombing hit the village of X": told once, at a town, it is the act.
+        anaphor = weak and not spoken_of(trig.token) and hit is not None and not area
+        if kind == "siege" and (trig.token.pos_ != "VERB" or trig.token.dep_ == "amod"):
+            weak = True  # "besieged Aleppo", "the siege of X": a state, not a new act
+        # A change of control at a named place the gazetteer does not know ("the village
+        # of Kafr Nabl") is kept for editors to place.
+        unplaced = (hit is None or area) and kind == "control_change" or hit is None and (any(
+            t.pos_ == "PROPN" for head in trig.target for t in head.subtree) or any(
+            t.pos_ == "PROPN" and t.i not in token_actor and t.head.dep_ == "prep"
+            and t.head.lower_ in ("in", "at", "near", "of") for t in sent))
+        return Mention(event, sent_index, trig.token.i, kind, weak=weak, unplaced=unplaced,
+                       anaphor=anaphor,
+
+                       admin1=chosen.admin1_name if chosen is not None else "",
+                       area=area, country_only=chosen is not None and chosen.kind == "country",
+                       count=trig.count, dated=dated, specific=specific)
 
     def _accord_spans(self, doc: Doc) -> list[tuple[Span, str | None]]:
         """Registry accords (with their names) and candidate accords (name None)."""
@@ -318,9 +395,13 @@ class Extractor:
     def _event(self, trig: Trigger, sent: Span, when: DateMention | None,
                published: dt.date | None, token_place: dict[int, PlaceHit],
                token_actor: dict[int, ActorHit], accords: list[AccordMention],
-               last_place: PlaceHit | None = None) -> ExtractedEvent:
+               last_place: PlaceHit | None = None) -> tuple[ExtractedEvent, PlaceHit | None]:
         place, precision = self._event_place(trig, sent, token_place)
         actors = self._event_actors(trig, sent, token_actor)
+        if trig.type not in ("control_change", "casualties", "injuries", "displacement"):
+            country = place.chosen.country_code if place is not None else None
+            actors = self._with_attacker(actors, trig, token_actor,
+                                         country or self._story_country)
         confidence = trig.confidence
         names_a_place = any(i in token_place for i in range(sent.start, sent.end))
         if place is None and last_place is not None and not names_a_place:
@@ -351,15 +432,18 @@ class Extractor:
             summary=f"{trig.type} ({trig.token.text})")
         if trig.type == "casualties":
             event.fatalities = trig.count
+        elif trig.type == "injuries":
+            event.injured = trig.count
         elif trig.type == "displacement":
             event.displaced = trig.count
-        return event
+        return event, place
 
     @staticmethod
     def _event_place(trig: Trigger, sent: Span, token_place: dict[int, PlaceHit]
                      ) -> tuple[PlaceHit | None, str]:
         def first(tokens) -> PlaceHit | None:
-            hits = [token_place[t.i] for t in tokens if t.i in token_place and not _excepted(t)]
+            hits = [token_place[t.i] for t in tokens if t.i in token_place and not _excepted(t)
+                    and not speakers_place(t)]
             populated = [h for h in hits if h.chosen.kind == "populated_place"]
             # "Dardara in Al Hasakeh countryside" with Dardara unknown: a town named beside
             # it says more than the province's namesake capital.
@@ -395,6 +479,39 @@ class Extractor:
         if before is not None:
             return before, "near" if before.precision == "exact" else before.precision
         return None, "unknown"
+
+    def _with_attacker(self, refs: list[EventActorRef], trig: Trigger,
+                       token_actor: dict[int, ActorHit], country: str | None
+                       ) -> list[EventActorRef]:
+        """The attacker named in the act's own words is its initiator: "Russian jets",
+        "regime air raids", "coalition strikes", "bombs dropped by the regime"."""
+        found = claimant_words(trig.token.sent) + attacker_words(trig.token)
+        attacker = None
+        for tok in found:
+            hit = token_actor.get(tok.i)
+            if hit is not None:
+                attacker = (hit.name, hit.acled, hit.is_candidate)
+                break
+        for tok in found if attacker is None else ():
+            low = tok.lower_
+            if low == "coalition" and "US-led coalition" in self._registry and not any(
+                    t.lower_ in ("saudi", "saudi-led", "arab") for t in found):
+                actor = self._registry["US-led coalition"]
+                attacker = (actor.name, (actor.acled_names or (None,))[0], False)
+            elif low in REGIME_WORDS and country:
+                name, acled, _ = self.actors.state_forces(country)
+                attacker = (name, acled, False)
+            elif tok.text[:1].isupper() and (cc := country_of(tok.text)):
+                name, acled, _ = self.actors.state_forces(cc)
+                attacker = (name, acled, False)
+            if attacker is not None:
+                break
+        if attacker is None:
+            return refs
+        name, acled, candidate = attacker
+        out = [EventActorRef(r.name, r.acled, "party" if r.role == "initiator" else r.role,
+                             r.is_candidate) for r in refs if r.name != name]
+        return [EventActorRef(name, acled, "initiator", candidate), *out]
 
     def _event_actors(self, trig: Trigger, sent: Span, token_actor: dict[int, ActorHit]
                       ) -> list[EventActorRef]:
@@ -560,35 +677,4 @@ def _roles_before(verb, sent: Span, token_actor: dict[int, ActorHit], *, start: 
             continue
         elif tok.pos_ == "VERB" and lemma not in SUPPORT:
             state = "main" if not out else state
-    return out
-
-
-def _merge(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
-    """One event per (type, place, date): repeated reports of it add actors and confidence."""
-    merged: dict[tuple, ExtractedEvent] = {}
-    out: list[ExtractedEvent] = []
-    for event in events:
-        key = (event.type, event.place.geonames_id if event.place else None,
-               event.place.name if event.place else None, event.date,
-               event.summary if event.type == "agreement" else "")
-        if event.place is None and event.type not in ("agreement",):
-            out.append(event)
-            continue
-        if key not in merged:
-            merged[key] = event
-            out.append(event)
-            continue
-        kept = merged[key]
-        known = {(a.name, a.role) for a in kept.actors}
-        names = {a.name for a in kept.actors}
-        for actor in event.actors:
-            if (actor.name, actor.role) not in known and not (
-                    actor.name in names and actor.role == "gains_control"):
-                kept.actors.append(actor)
-        kept.confidence = max(kept.confidence, event.confidence)
-        for acc in event.accords:
-            if acc not in kept.accords:
-                kept.accords.append(acc)
-        kept.fatalities = kept.fatalities or event.fatalities
-        kept.displaced = kept.displaced or event.displaced
     return out

@@ -24,8 +24,8 @@ PLACE_KEYS = {"text", "start", "end", "geonames_id", "name", "country_code", "la
 ACTOR_KEYS = {"text", "start", "end", "name", "acled"}
 ACCORD_KEYS = {"text", "start", "end", "name", "date"}
 EVENT_KEYS = {"type", "date", "date_precision", "place", "actors", "fatalities", "displaced",
-              "confidence", "evidence", "event_type", "sub_event_type", "background", "injured",
-              "more_evidence"}
+              "confidence", "evidence", "event_type", "sub_event_type", "background",
+              "injured", "more_evidence"}
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -85,6 +85,10 @@ def test_extract_prints_the_json_contract_and_writes_nothing(db, tmp_path):
     evidence = capture["evidence"]
     assert TEXT[evidence["start"]:evidence["end"]] == evidence["text"]
     assert 0 < capture["confidence"] <= 1
+    # ACLED's coding: state forces taking a town back; news, not history.
+    assert (capture["event_type"], capture["sub_event_type"]) == (
+        "Battles", "Government regains territory")
+    assert capture["background"] is False
 
     assert before == (Event.objects.count(), Mention.objects.count(), Article.objects.count(),
                       Actor.objects.count())

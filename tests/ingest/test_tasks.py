@@ -23,7 +23,11 @@ from ingest.tasks import run_article, run_job
 from .pages import ARTICLE_PARAGRAPHS, ARTICLE_TEXT, EMPTY_HTML, FRENCH_TEXT, article_html
 
 pytestmark = pytest.mark.django_db
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "saraqib-2020.txt"
+# ../shared beside the checkout (a worktree may sit one directory deeper).
+CORPUS = next((p / "shared" / "corpus" / "saraqib-2020.txt"
+               for p in Path(__file__).resolve().parents[2:]
+               if (p / "shared" / "corpus").is_dir()),
+              Path(__file__).resolve().parents[3] / "shared" / "corpus" / "saraqib-2020.txt")
 
 
 def _ingest_url(url):

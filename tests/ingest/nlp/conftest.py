@@ -11,7 +11,8 @@ from ingest.nlp.gazetteer import Gazetteer
 from ingest.nlp.pipeline import Extractor, load_model
 from ingest.nlp.registry import load_registry
 
-SHARED = Path(__file__).resolve().parents[3].parent / "shared"
+SHARED = next((p / "shared" for p in Path(__file__).resolve().parents[3:]
+               if (p / "shared" / "eval").is_dir()), Path("/work/shared"))
 
 
 @pytest.fixture(scope="session")

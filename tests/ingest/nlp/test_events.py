@@ -125,16 +125,26 @@ def test_other_event_types(extractor):
     assert {"air_strike", "shelling", "siege", "battle"} <= kinds
 
 
-def test_casualty_numbers(extractor):
+def figures(extractor, text, kind, published=PUBLISHED):
+    result = extractor.extract(text, published=published)
+    return [f for f in result.figures if f.kind == kind]
+
+
+def test_a_toll_over_a_period_is_a_figure_not_an_event(extractor):
     text = "More than 1.8 thousand civilians have died in Idlib since December."
-    found = events(extractor, text, "casualties")
-    assert found and found[0].fatalities == 1800
+    result = extractor.extract(text, published=PUBLISHED)
+    assert not result.events
+    found = [f for f in result.figures if f.kind == "killed"]
+    assert found and found[0].count == 1800
+    assert found[0].period_start == "2019-12-01" and found[0].period_end == "2020-02-08"
 
 
-def test_displacement_numbers(extractor):
+def test_displaced_people_are_a_figure(extractor):
     text = "About 170 thousand civilians fled Maarat al-Numan in two weeks."
-    found = events(extractor, text, "displacement")
-    assert found and found[0].displaced == 170_000
+    result = extractor.extract(text, published=PUBLISHED)
+    assert not result.events
+    found = [f for f in result.figures if f.kind == "displaced"]
+    assert found and found[0].count == 170_000
 
 
 def test_non_english_text_is_marked_not_extracted(extractor):
@@ -263,7 +273,7 @@ def test_the_other_side_of_the_clash_told_just_before_gains(extractor):
 
 def _deaths(extractor, text):
     result = extractor.extract(text, published=PUBLISHED)
-    return sum(e.fatalities or 0 for e in result.events if e.type == "casualties")
+    return sum(e.fatalities or 0 for e in result.events)
 
 
 @pytest.mark.parametrize(("text", "killed"), [
@@ -291,7 +301,7 @@ def test_fatalities_count_the_dead_only(extractor, text, killed):
     "Damascus on Friday.",
 ])
 def test_people_described_as_displaced_or_left_dead_are_not_a_displacement(extractor, text):
-    assert not events(extractor, text, "displacement")
+    assert not figures(extractor, text, "displaced")
 
 
 @pytest.mark.parametrize(("text", "displaced"), [
@@ -302,8 +312,11 @@ def test_people_described_as_displaced_or_left_dead_are_not_a_displacement(extra
      "people.", None),
 ])
 def test_displacements_with_and_without_a_count(extractor, text, displaced):
-    found = events(extractor, text, "displacement")
-    assert found and found[0].displaced == displaced
+    # Displacement is no ACLED event: a count is a figure, none without a count.
+    result = extractor.extract(text, published=PUBLISHED)
+    assert not [e for e in result.events if e.type == "displacement"]
+    counts = [f.count for f in result.figures if f.kind == "displaced"]
+    assert counts == ([displaced] if displaced else [])
 
 
 @pytest.mark.parametrize("text", [
@@ -395,7 +408,8 @@ def test_aircraft_that_hit_a_place_make_an_air_strike(extractor, text, initiator
      "Unidentified Armed Group (Afghanistan)"),
 ])
 def test_unnamed_gunmen_are_acleds_unidentified_armed_group(extractor, text, group):
-    found = events(extractor, text, "casualties")
-    assert found and found[0].fatalities == 1
+    found = extractor.extract(text, published=PUBLISHED).events
+    assert len(found) == 1 and found[0].fatalities == 1
+    assert found[0].sub_event_type == "attack"  # violence against civilians
     assert (group, "initiator") in roles(found[0])
     assert next(a for a in found[0].actors if a.name == group).acled == group

@@ -52,10 +52,13 @@ def test_capture_is_linked_to_the_accords_it_violates(result):
 
 
 def test_displacement_and_casualty_figures(result):
-    displaced = [e.displaced for e in result.events if e.type == "displacement"]
-    killed = [e.fatalities for e in result.events if e.type == "casualties"]
-    assert 170_000 in displaced
-    assert 1_800 in killed
+    # Totals over a period are figures with their period, not events.
+    assert not [e for e in result.events if e.type in ("displacement", "casualties")]
+    displaced = [f for f in result.figures if f.kind == "displaced" and f.count == 170_000]
+    killed = [f for f in result.figures if f.kind == "killed" and f.count == 1_800]
+    assert displaced and killed
+    assert all(f.period_end == "2020-02-06" for f in displaced + killed)
+    assert killed[0].period_start and killed[0].period_start < "2020-01-01"
 
 
 def test_nothing_from_the_publishers_footer(result, article):

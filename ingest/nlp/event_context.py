@@ -1,0 +1,104 @@
+"""Who and where an act is, read from its own words: the attacker named with the weapon or
+claiming it, the speaker's place that is not the event's, the towns coordinated with the
+event's (one incident each). Used by ``pipeline`` to choose an event's place and actors."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+from .places import PlaceHit
+
+# Verbs of speaking: their subject's or their "in X" place is where someone spoke, not
+# where an event happened ("Moscow denied ...", "said in Brussels").
+SPEAKING = {"say", "deny", "tell", "announce", "state", "report", "claim", "confirm", "add",
+            "accuse", "condemn", "warn", "urge", "call", "insist", "reject", "blame",
+            "threaten", "respond", "comment", "declare", "stress", "note", "argue"}
+
+
+def speakers_place(token: Token) -> bool:
+    """Whether a place token names where a speaker is: the subject of a verb of speaking,
+    its "in X" adjunct, a "London-based" monitor."""
+    doc = token.doc
+    if token.i + 2 < len(doc) and doc[token.i + 1].text in ("-", "–") and \
+            doc[token.i + 2].lower_ in ("based", "headquartered"):
+        return True
+    if token.i + 1 < len(doc) and doc[token.i + 1].lower_ in ("-based", "based"):
+        return True
+    node = token
+    while node.dep_ in ("compound", "amod", "conj", "appos") and node.head is not node:
+        node = node.head
+    head = node.head
+    if node.dep_ in ("nsubj", "nsubjpass") and head.lemma_.lower() in SPEAKING:
+        return True
+    if node.dep_ == "pobj" and head.lower_ == "in" and head.head.lemma_.lower() in SPEAKING:
+        return True
+    # "the Syrian government in Damascus said": the speaker's seat.
+    return node.dep_ == "pobj" and head.head.dep_ in ("nsubj",) and \
+        head.head.head.lemma_.lower() in SPEAKING
+
+
+# Words that name a country's government forces by the regime they serve.
+REGIME_WORDS = {"regime", "government", "pro-government", "pro-regime", "assad", "army",
+                 "loyalist", "state"}
+
+
+def attacker_words(tok: Token) -> list:
+    """The words of an act's own phrase that may name who did it: its modifiers ("Russian
+    airstrikes", "regime shelling", "coalition raids"), its possessor, its "by" agent
+    ("bombs dropped by the regime"), a verb's subject ("warplanes struck"); never the
+    target ("strikes on IS positions")."""
+    words = []
+    for c in tok.children:
+        if c.dep_ in ("compound", "amod", "nmod", "poss"):
+            words += sorted(c.subtree, key=lambda t: t.i)
+        elif c.dep_ == "agent" or c.dep_ == "prep" and c.lower_ in ("by", "from"):
+            words += sorted(c.subtree, key=lambda t: t.i)
+        elif c.dep_ == "nsubj" and tok.pos_ == "VERB":
+            words += sorted(c.subtree, key=lambda t: t.i)
+    if tok.dep_ in ("dobj", "nsubjpass") and tok.head.pos_ == "VERB":
+        # "bombs dropped by helicopters", "the regime carried out air strikes"
+        head = tok.head
+        for c in head.children:
+            if c.dep_ == "agent" or c.dep_ == "nsubj" and tok.dep_ == "dobj":
+                words += sorted(c.subtree, key=lambda t: t.i)
+    if tok.dep_ == "acl" or (tok.dep_ == "amod" and tok.head is not tok):
+        words += [c for c in tok.head.children if c.dep_ in ("compound", "amod")]
+    return [w for w in words if w.i != tok.i and w.lower_ not in ("on", "against")]
+
+
+def claimant_words(sent: Span) -> list:
+    """Who claimed the act: "a bomb claimed by X", "an attack claimed by X", "X claimed
+    responsibility for the bombing"; not "X claimed that ..." (a statement)."""
+    words = []
+    for tok in sent:
+        if tok.lemma_.lower() != "claim":
+            continue
+        for c in tok.children:
+            if c.dep_ == "agent":
+                words += sorted(c.subtree, key=lambda t: t.i)
+            elif c.dep_ == "nsubj" and any(
+                    d.dep_ == "dobj" and d.lemma_.lower() in ("responsibility", "attack",
+                                                             "bombing", "blast")
+                    for d in tok.children):
+                words += sorted(c.subtree, key=lambda t: t.i)
+    return words
+
+
+def conjoined_places(hit: PlaceHit | None, token_place: dict[int, PlaceHit], doc: Doc
+                      ) -> list[PlaceHit]:
+    """The towns coordinated with an event's town ("on Fuaa and Kafraya", "the villages of
+    X, Y and Z"): each is a place of an incident of its own."""
+    if hit is None or hit.chosen.kind != "populated_place":
+        return []
+    root = next((doc[i] for i in range(hit.start, hit.end)
+                 if not hit.start <= doc[i].head.i < hit.end), None)
+    if root is None:
+        return []
+    out: list[PlaceHit] = []
+    for conj in root.conjuncts:
+        other = token_place.get(conj.i)
+        if other is not None and other is not hit and other not in out and \
+                other.chosen.kind == "populated_place" and \
+                other.chosen.geonames_id != hit.chosen.geonames_id:
+            out.append(other)
+    return out

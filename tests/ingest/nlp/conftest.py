@@ -3,6 +3,7 @@ built once per test session."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,9 @@ from ingest.nlp.gazetteer import Gazetteer
 from ingest.nlp.pipeline import Extractor, load_model
 from ingest.nlp.registry import load_registry
 
-SHARED = Path(__file__).resolve().parents[3].parent / "shared"
+# ../shared beside the checkout; a git worktree elsewhere names it in CONFLICTKB_SHARED.
+SHARED = Path(os.environ.get("CONFLICTKB_SHARED")
+              or Path(__file__).resolve().parents[3].parent / "shared")
 
 
 @pytest.fixture(scope="session")

@@ -138,7 +138,7 @@ def _based(doc: Doc, i: int) -> bool:
         doc[i + 2].lower_ in ("based", "headquartered")
 
 
-def _person_spans(doc: Doc) -> list[Span]:
+def person_spans(doc: Doc) -> list[Span]:
     """PERSON entities that name a person: with a title before them ("Observatory director
     Rami Abdel Rahman"), a given name first, or speaking. (This model calls many towns
     PERSON, and a list of villages may hold a word that is also a given name.)"""
@@ -199,7 +199,7 @@ def blocked_tokens(doc: Doc) -> set[int]:
                 blocked.update(range(span.start, span.end))
     # Persons, and their surnames said alone later ("Yildirim added").
     surnames: set[str] = set()
-    for span in _person_spans(doc):
+    for span in person_spans(doc):
         blocked.update(range(span.start, span.end))
         names = [t for t in span if t.is_alpha and t.text[:1].isupper()]
         if len(names) >= 2:

@@ -9,6 +9,7 @@ class Migration(migrations.Migration):
         ("events", "0010_hardening"),
         ("events", "0010_control_truth"),
         ("events", "0010_place_sources"),
+        ("events", "0010_article_language_confidence"),
     ]
 
     operations = []

@@ -80,6 +80,9 @@ class Article(TimeStampedModel):
     author = models.CharField(max_length=300, blank=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     language = models.CharField(max_length=12, blank=True, db_index=True)
+    # How sure the detection was (ingest.nlp.language): shown beside the language, so an
+    # editor can tell a short English report guessed wrong from a foreign article.
+    language_confidence = models.FloatField(null=True, blank=True)
     text = models.TextField(blank=True)
     content_hash = models.CharField(max_length=64, blank=True)  # article_content_hash
     simhash = models.BigIntegerField(null=True, blank=True)

@@ -311,7 +311,8 @@ def article_create_from_clean(*, clean: CleanArticle, origin: str, url: str = ""
             title=(options.get("title") if not clean.title else clean.title) or "",
             author=clean.author,
             published_at=_published(options.get("published")) or _published(clean.published),
-            language=clean.language, text=clean.text, content_hash=digest,
+            language=clean.language, language_confidence=round(clean.language_confidence, 3),
+            text=clean.text, content_hash=digest,
             simhash=dedup.to_signed(fingerprint), simhash_bands=dedup.bands(fingerprint),
             source=_source_for(url=canonical or url, sitename=clean.sitename,
                                source_name=options.get("source_name", "")),
@@ -320,8 +321,10 @@ def article_create_from_clean(*, clean: CleanArticle, origin: str, url: str = ""
         duplicate = _find_duplicate(content_hash=digest, simhash=fingerprint)
         if not clean.is_english:
             article.status = ArticleStatus.SKIPPED
-            article.status_message = (f"The article is in '{clean.language}', not English; it is "
-                                      "stored but not extracted.")
+            article.status_message = (
+                f"The article is in '{clean.language}' (confidence "
+                f"{clean.language_confidence:.2f}), not English; it is stored but not "
+                "extracted.")
         elif duplicate:
             original, kind = duplicate
             article.status, article.duplicate_of, article.duplicate_kind = (

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
+from .not_places import blocked_tokens
+
 _NER_LABELS = {"GPE", "LOC", "FAC"}
 _WEAK_LABELS = {"ORG", "PERSON", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT"}
 LOCATIVE = {"in", "near", "at", "from", "to", "into", "towards", "toward", "outside", "around",
@@ -126,8 +128,28 @@ def _opens_name(doc: Doc, i: int) -> bool:
         or doc[i - 1].lower_ in _CHAIN_AFTER)
 
 
+def _without(runs: list[tuple[int, int, bool]], blocked: set[int]
+             ) -> list[tuple[int, int, bool]]:
+    """The runs cut at the tokens that name no place (``not_places``): "Syrian Kurdish
+    Kobane" -> "Kobane", "Aleppo the Syrian Observatory" -> "Aleppo", "the"."""
+    out = []
+    for start, end, strong in runs:
+        s = start
+        for t in range(start, end + 1):
+            if t == end or t in blocked:
+                if t > s:
+                    out.append((s, t, strong))
+                s = t + 1
+    return out
+
+
 def candidate_runs(doc: Doc) -> list[tuple[int, int, bool]]:
-    """(start, end, strong) token ranges that may name a place."""
+    """(start, end, strong) token ranges that may name a place (none of them a people,
+    a person, an organisation or a speaker: ``not_places.blocked_tokens``)."""
+    return _without(_runs(doc), blocked_tokens(doc))
+
+
+def _runs(doc: Doc) -> list[tuple[int, int, bool]]:
     out: list[tuple[int, int, bool]] = []
     for ent in doc.ents:
         if ent.label_ in _NER_LABELS:

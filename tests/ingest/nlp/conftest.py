@@ -3,6 +3,7 @@ built once per test session."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,9 @@ from ingest.nlp.gazetteer import Gazetteer
 from ingest.nlp.pipeline import Extractor, load_model
 from ingest.nlp.registry import load_registry
 
-SHARED = next((p / "shared" for p in Path(__file__).resolve().parents[3:]
-               if (p / "shared" / "eval").is_dir()), Path("/work/shared"))
+# ../shared beside the checkout; a git worktree elsewhere names it in CONFLICTKB_SHARED.
+SHARED = Path(os.environ.get("CONFLICTKB_SHARED")
+              or Path(__file__).resolve().parents[3].parent / "shared")
 
 
 @pytest.fixture(scope="session")

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from django.db import connection
 
+from events.models.control import BEFORE_RECORDS
+
 # The changes a watch can be told about: control-log rows created or changed, and events
-# an editor verified (or created verified).
+# an editor verified (or created verified). A holder inferred from before the records (the
+# side a place was taken from held it before) is no change of hands: nobody is told of it.
 _BATCH = """
 WITH batch AS (
     SELECT c.id AS change_id, f.place_id, ARRAY[f.actor_id, f.lost_by_id] AS actor_ids,
@@ -19,7 +22,7 @@ WITH batch AS (
     JOIN events_controlflip f ON f.id = c.object_id
     JOIN events_place p ON p.id = f.place_id
     WHERE c.id > %(lo)s AND c.id <= %(hi)s AND c.kind = 'control'
-          AND c.action IN ('created', 'updated')
+          AND c.action IN ('created', 'updated') AND f.date > %(before_records)s
     UNION ALL
     SELECT c.id, e.place_id,
            ARRAY(SELECT ea.actor_id FROM events_eventactor ea WHERE ea.event_id = e.id),
@@ -69,5 +72,5 @@ def match_changes(*, lo: int, hi: int) -> list[tuple[int, int, str]]:
     """Write a delivery for every (watch, change) that matches among changes lo < id <= hi;
     returns the new rows (id, watch id, status). Rows already there are left alone."""
     with connection.cursor() as cursor:
-        cursor.execute(MATCH_SQL, {"lo": lo, "hi": hi})
+        cursor.execute(MATCH_SQL, {"lo": lo, "hi": hi, "before_records": BEFORE_RECORDS})
         return cursor.fetchall()

@@ -213,6 +213,7 @@ def _grow_articles(start, count):
 )
 def test_query_count_is_the_same_for_1_and_50_rows(api, db, url, grow):
     grow(0, 1)
+    api.get(url)  # names a filter resolves once per process (country codes) are known now
     one = count_queries(api, url)
     grow(1, 49)
     body = api.get(url).json()

@@ -169,7 +169,7 @@ def _geonames_zip(tmp_path, *rows):
     return archive
 
 
-def test_one_village_from_three_sources_is_one_place_with_every_id(db, tmp_path, ocha_csv):
+def test_one_village_from_three_sources_is_one_place_with_every_id(db, tmp_path, ocha_csv, analyst):
     _load(ocha_csv)
     osm = _osm_geojson(tmp_path, [_node(3001, 36.8310, 35.8790, place="village",
                                         name="Tal Tajriba", **{"name:ar": "تل تجربة"})])
@@ -183,6 +183,7 @@ def test_one_village_from_three_sources_is_one_place_with_every_id(db, tmp_path,
     assert [s for s, _ in village.sources] == ["GeoNames", "OCHA", "OpenStreetMap"]
 
     api = APIClient()
+    api.force_authenticate(user=analyst)
     row = api.get(f"/api/v1/places/{village.pk}/").json()
     assert (row["geonames_id"], row["pcode"], row["osm_id"]) == (99000020, "C9902", "node/3001")
 

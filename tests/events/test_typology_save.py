@@ -11,7 +11,14 @@ import pytest
 from django.contrib.gis.geos import Point
 
 from events import services
-from events.choices import ActorKind, ActorRole, ArticleOrigin, ArticleStatus, EventType
+from events.choices import (
+    ActorKind,
+    ActorRole,
+    ArticleOrigin,
+    ArticleStatus,
+    ControlInference,
+    EventType,
+)
 from events.models import Actor, Article, ControlFlip, Event, Evidence, Figure, Place
 from events.services.extraction import article_extract, article_extraction_save
 from ingest.nlp.types import (
@@ -119,7 +126,8 @@ def test_background_events_are_kept_but_stay_off_the_control_log_until_verified(
     assert old.background and not ControlFlip.objects.exists()
     assert not Event.objects.news().exists()
     services.event_verify(event=old, reason="checked: the 2012 capture")
-    assert ControlFlip.objects.get().event_id == old.pk
+    # The capture's row, and the loser's holding before it (inferred from the same event).
+    assert ControlFlip.objects.exclude(inferred=ControlInference.LOSER).get().event_id == old.pk
     assert list(Event.objects.news()) == [old]
 
 
@@ -134,8 +142,12 @@ def test_figures_are_saved_with_place_and_actors_and_replaced_on_reextraction(kb
                                                         dt.date(2020, 2, 7))
     assert list(figure.actors.all()) == [kb["rebels"]]
     assert figure.sentence == TOTAL and TEXT[figure.start:figure.end] == TOTAL
-    # Figures are not events: nothing on the control log but the capture's row.
-    assert ControlFlip.objects.count() == 1 and Event.objects.count() == 1
+    # Figures are not events: nothing on the control log but the capture's row (and the
+    # loser's holding before it, inferred from the capture).
+    assert ControlFlip.objects.exclude(inferred=ControlInference.LOSER).count() == 1
+    assert set(ControlFlip.objects.values_list("event_id", flat=True)) == \
+        set(Event.objects.values_list("pk", flat=True))
+    assert Event.objects.count() == 1
     save(kb, [capture(kb)], figures=[total(kb, count=41_000)], version="1.1")
     assert list(Figure.objects.values_list("count", flat=True)) == [41_000]
 

@@ -47,7 +47,7 @@ def test_each_kind_of_target_matches_its_changes_only(world, analyst):
     assert matched(by_place) == [("control", "created")]
     assert matched(by_actor) == [("control", "created")]  # rebels lost Saraqib
     assert matched(confident) == [] and matched(paused) == []
-    assert by_actor.deliveries.get().change.object_id == saraqib.control_flips.get().pk
+    assert by_actor.deliveries.get().change.object_id == saraqib.control_flips.get(actor=army).pk
     # matching again makes no second row
     watch_services.changes_dispatch()
     assert Delivery.objects.count() == 4

@@ -282,16 +282,24 @@ def _territory(trig: Trigger, lemma: str, is_place) -> bool:
 _PARTIAL_PLACES = {"position", "area", "vicinity", "outskirt", "outskirts", "part", "point",
                    "post", "checkpoint", "front", "line", "frontline", "base", "site",
                    "edge", "surroundings", "environs"}
+_HEARSAY = {"rumour", "rumor", "speculation", "unconfirmed", "unverified", "allegation"}
 _HEDGES = {"reportedly", "tactically", "allegedly", "partially", "partly", "temporarily",
-           "briefly", "apparently", "reported", "rumoured", "rumored", "said"}
+           "briefly", "apparently", "rumoured", "rumored"}
 
 
 def _partial_withdrawal(tok: Token) -> bool:
     """"withdrew from positions near X", "tactically withdrew", "reportedly withdrew"."""
     if any(c.dep_ == "advmod" and c.lower_ in _HEDGES for c in tok.children):
         return True
+    # Hearsay and claims hedge a withdrawal; attribution does not: news is told by someone
+    # ("X withdrew from P, local sources said" is a withdrawal).
     if tok.head is not tok and tok.dep_ in ("xcomp", "ccomp") and tok.head.lemma_.lower() in (
-            "report", "rumour", "rumor", "say", "claim", "appear", "seem"):
+            "rumour", "rumor", "claim", "appear", "seem"):
+        return True
+    # "rumours (spread) that X had withdrawn", "unconfirmed reports that X withdrew"
+    if any(a.lemma_.lower() in _HEARSAY or
+           any(c.lemma_.lower() in _HEARSAY for c in a.children if c.dep_ in ("nsubj", "amod"))
+           for a in tok.ancestors):
         return True
     for place in _pobj(tok, "from"):
         if place.lemma_.lower() in _PARTIAL_PLACES or any(

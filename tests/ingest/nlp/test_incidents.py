@@ -149,10 +149,21 @@ def test_the_attacker_named_with_the_weapon_is_the_initiator(extractor, text, at
     "Regime forces seized an aid shipment near Azaz, Syria, on Friday.",
     "Turkish forces withdrew from positions near Tal Abyad, Syria, on Friday.",
     "Kurdish fighters reportedly withdrew from Tal Abyad, Syria, on Friday.",
+    "Rumours spread that Kurdish fighters had withdrawn from Tal Abyad, Syria, on Friday.",
     "The truce took hold in Idlib, Syria, on Friday.",
 ])
 def test_not_changes_of_control(extractor, text):
     assert not [e for e in news(extractor, text) if e.type == "control_change"], text
+
+
+@pytest.mark.parametrize("text", [
+    "Kurdish fighters withdrew from Tal Abyad, Syria, on Friday, local sources said.",
+    "Local sources said Kurdish fighters withdrew from Tal Abyad, Syria, on Friday.",
+])
+def test_a_withdrawal_told_by_its_sources_is_not_a_rumour(extractor, text):
+    found = [e for e in news(extractor, text) if e.type == "control_change"]
+    assert found, text
+    assert ("loses_control" in {a.role for e in found for a in e.actors}), text
 
 
 def test_a_completed_withdrawal_from_a_town_is_a_change_of_control(extractor):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
+from .countries import country_of
 from .places import PlaceHit
 
 # Verbs of speaking: their subject's or their "in X" place is where someone spoke, not
@@ -102,3 +103,58 @@ def conjoined_places(hit: PlaceHit | None, token_place: dict[int, PlaceHit], doc
                 other.chosen.geonames_id != hit.chosen.geonames_id:
             out.append(other)
     return out
+
+
+def unnamed_territory(doc: Doc, target: list[Token], hit: PlaceHit | None) -> bool:
+    """Whether a change of control at a province or a country is really at a town the text
+    does not name again: "regained control of the village two days after it was seized"
+    with only "Hasakeh province" or "Lebanon" at hand, or no place at all. The town taken
+    is not the area; a named object the gazetteer does not know ("the village of Tal X",
+    "in X village"), or "sites and hills in X district", stays."""
+    if not target:
+        return False
+    words = [t for head in target for t in _named_by(head)]
+    if hit is None:  # "it fell to rebels" with no place anywhere: nothing to place
+        return not any(t.pos_ == "PROPN" for head in target for t in head.subtree)
+    if any(hit.start <= t.i < hit.end for t in words) or any(t.pos_ == "PROPN" for t in words):
+        return False
+    if not all(head.lemma_.lower() in _TOWN_WORDS and head.tag_ == "NN" and any(
+            c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children)
+            for head in target):
+        return False
+    if any(t.lower_ in _TOWN_WORDS and t.i > 0 and doc[t.i - 1].pos_ == "PROPN" and
+           not hit.start <= t.i - 1 < hit.end for t in doc[hit.start].sent):
+        return False  # "in Abebi village", a town the gazetteer does not know, is named
+    area_word = hit.end < len(doc) and doc[hit.end].lower_ in _AREA_WORDS  # "X province"
+    return hit.chosen.kind in ("admin_area", "country") or area_word
+
+
+def _named_by(head: Token) -> list[Token]:
+    """The words that name a place noun: itself, its modifiers and its "of X", not the
+    place it lies in ("the village in Hama": village, the)."""
+    out = [head]
+    for child in head.children:
+        if child.dep_ == "prep" and child.lower_ != "of":
+            continue
+        out += _named_by(child)
+    return out
+
+
+_TOWN_WORDS = {"village", "town", "city", "locality", "hamlet", "neighbourhood",
+               "neighborhood", "suburb"}
+_AREA_WORDS = {"province", "governorate", "countryside", "region", "district"}
+_NEIGHBOURING = {"neighbouring", "neighboring", "neighbour", "neighbor"}
+
+
+def aside_country(sent: Span) -> str | None:
+    """The country a sentence turns to in passing: "Meanwhile in neighbouring Iraq ..."."""
+    for tok in sent:
+        if tok.lower_ in _NEIGHBOURING and tok.i + 1 < sent.end:
+            country = sent.doc[tok.i + 1]
+            # The whole clause is set there ("in neighbouring Iraq, troops retook ..."),
+            # not one thing in it ("a camp in neighbouring Mali").
+            prep = country.head
+            if country.dep_ == "pobj" and prep.lower_ in ("in", "across") and \
+                    prep.head.pos_ in ("VERB", "AUX"):
+                return country_of(country.text)
+    return None

@@ -25,6 +25,8 @@ CAPTURE = {"capture", "seize", "recapture", "retake", "regain", "storm", "overru
 # Verbs that take control as their object: "took control of", "gained control over".
 CONTROL_OBJECT = {"take", "gain", "establish", "assume", "seize", "regain", "claim", "wrest",
                   "restore", "extend", "impose", "retake", "reassert", "consolidate"}
+# Moving in: entering a town, pushing into it, is not yet holding it ("troops entered X",
+# "pushed into the western part of X"); only words of control say so.
 ENTER = {"enter", "advance", "push", "move", "sweep", "roll", "march"}
 FALL = {"fall"}
 WITHDRAW = {"withdraw", "retreat", "pull", "flee", "evacuate", "abandon"}
@@ -452,9 +454,6 @@ def control_triggers(sent: Span, is_place, known: Collection[str] = ()) -> list[
             if lemma in ("clear", "free", "secure") and not any(is_place(t) for d in target
                                                                 for t in d.subtree):
                 trig = None
-        elif lemma in ENTER and (lemma == "enter" and dobj or _pobj(tok, "into")):
-            target = dobj if lemma == "enter" else _pobj(tok, "into")
-            trig = Trigger("control_change", tok, target, subject_of(tok), confidence=0.6)
         elif lemma in EXPEL and tok.pos_ == "VERB":
             expelled = _children(tok, "nsubjpass") if passive else dobj
             out_of = _expelled_from(tok, expelled)
@@ -463,10 +462,11 @@ def control_triggers(sent: Span, is_place, known: Collection[str] = ()) -> list[
                 gainer = _pobj(tok, "by") if passive else subject_of(tok)
                 trig = Trigger("control_change", tok, out_of, gainer, loser=expelled,
                                gainer_is_opponent=not gainer, confidence=0.75)
-        elif lemma in ("be", "control") and any(c.dep_ == "advmod" and c.lower_ == "now"
-                                                for c in tok.children):
+        elif lemma in ("be", "control") and tok.dep_ != "relcl" and any(
+                c.dep_ == "advmod" and c.lower_ == "now" for c in tok.children):
             # "now" tells a change: "X is now in control of P", "P is now under the control
-            # of X" / "under X control", "X now controls P"; not "remained in control".
+            # of X" / "under X control", "X now controls P"; not "remained in control", nor
+            # a group described in passing ("IS, which now controls much of the east").
             in_ctrl = [p for p in _pobj(tok, "in") if p.lemma_.lower() == "control"]
             under = [p for p in _pobj(tok, "under") if p.lemma_.lower() == "control"]
             if lemma == "control" and dobj:

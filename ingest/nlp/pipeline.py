@@ -25,10 +25,12 @@ from .countries import country_of, country_weights
 from .dates import DateMention, find_dates, sentence_date
 from .event_context import (
     REGIME_WORDS,
+    aside_country,
     attacker_words,
     claimant_words,
     conjoined_places,
     speakers_place,
+    unnamed_territory,
 )
 from .events import (
     Trigger,
@@ -264,9 +266,15 @@ class Extractor:
             triggers += [t for t in other_triggers(sent) if t.token.i not in control_tokens]
             sent_accords = [a for a in result.accords
                             if sent.start_char <= a.start < sent.end_char]
+            aside = aside_country(sent)
             for trig in triggers:
                 event, hit = self._event(trig, sent, when, published, token_place,
                                          token_actor, sent_accords, last_place)
+                if trig.type == "control_change" and unnamed_territory(sent.doc, trig.target, hit):
+                    continue  # "the army regained several towns in Hama": no town named
+                if aside and aside != self._story_country and hit is not None and \
+                        hit.chosen.country_code == aside:
+                    continue  # "Meanwhile in neighbouring Iraq ...": another war's news
                 events.append(event)
                 mentions.append(self._mention(trig, event, hit, sent, sent_index, dated,
                                               token_actor))

@@ -108,14 +108,12 @@ def conjoined_places(hit: PlaceHit | None, token_place: dict[int, PlaceHit], doc
 def unnamed_territory(doc: Doc, target: list[Token], hit: PlaceHit | None) -> bool:
     """Whether a change of control at a province or a country is really at a town the text
     does not name again: "regained control of the village two days after it was seized"
-    with only "Hasakeh province" or "Lebanon" at hand, or no place at all. The town taken
+    with only "Hasakeh province" or "Lebanon" at hand. The town taken
     is not the area; a named object the gazetteer does not know ("the village of Tal X",
     "in X village"), or "sites and hills in X district", stays."""
-    if not target:
+    if hit is None or not target:
         return False
     words = [t for head in target for t in _named_by(head)]
-    if hit is None:  # "it fell to rebels" with no place anywhere: nothing to place
-        return not any(t.pos_ == "PROPN" for head in target for t in head.subtree)
     if any(hit.start <= t.i < hit.end for t in words) or any(t.pos_ == "PROPN" for t in words):
         return False
     if not all(head.lemma_.lower() in _TOWN_WORDS and head.tag_ == "NN" and any(
@@ -153,8 +151,10 @@ def aside_country(sent: Span) -> str | None:
             country = sent.doc[tok.i + 1]
             # The whole clause is set there ("in neighbouring Iraq, troops retook ..."),
             # not one thing in it ("a camp in neighbouring Mali").
-            prep = country.head
-            if country.dep_ == "pobj" and prep.lower_ in ("in", "across") and \
+            # (the parser may read "neighbouring" as a verb with the country its object).
+            prep = country.head if country.dep_ == "pobj" else tok.head if (
+                tok.dep_ == "pcomp" and country.head == tok) else None
+            if prep is not None and prep.lower_ in ("in", "across") and \
                     prep.head.pos_ in ("VERB", "AUX"):
                 return country_of(country.text)
     return None

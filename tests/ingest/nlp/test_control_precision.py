@@ -23,6 +23,12 @@ def control_changes(extractor, text):
     # A group described by what it holds, not a change.
     "Fighting raged near Saraqib on Monday against jihadists, who now control most of Idlib "
     "province.",
+    # A place described by a capture long before the news.
+    "Regime forces launched an assault to retake the town of Saraqib, captured by rebels "
+    "earlier this year.",
+    "The town of Saraqib, seized by rebels last year, was shelled on Monday.",
+    # Falling "into" a time is no fall of a town.
+    "Dozens of shells fell overnight into Monday morning on the town of Saraqib.",
     # The village taken is not the province.
     "Kurdish fighters took back the village on Tuesday, a day after it was captured by "
     "jihadists in Hasakeh province.",
@@ -36,6 +42,8 @@ def test_not_a_change_of_control_at_a_named_place(extractor, text):
 @pytest.mark.parametrize("text", [
     "Regime troops entered Saraqib on Monday and seized the town after rebels withdrew.",
     "Rebels now control most of Idlib province after the army withdrew on Monday.",
+    "The town of Saraqib fell into the hands of rebels on Monday.",
+    "Rebels captured the town of Saraqib on Monday, their first gain this year.",
     # A town the text names, in a province: the town stays.
     "The army recaptured the village of Binnish in Idlib province on Monday.",
     # A town named once, then "the village": the town.

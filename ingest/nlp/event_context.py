@@ -8,6 +8,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .countries import country_of
 from .places import PlaceHit
+from .types import EventActorRef, ExtractedEvent
 
 # Verbs of speaking: their subject's or their "in X" place is where someone spoke, not
 # where an event happened ("Moscow denied ...", "said in Brussels").
@@ -158,3 +159,23 @@ def aside_country(sent: Span) -> str | None:
                     prep.head.pos_ in ("VERB", "AUX"):
                 return country_of(country.text)
     return None
+
+
+def share_air_attacker(told: list[tuple[int, ExtractedEvent]]) -> None:
+    """An air strike whose own words name no attacker ("fresh airstrikes hit Aleppo") was
+    flown by the attacker the article names for its air strikes: the one named nearest
+    before it, else the first named after ("... as Russian jets pounded the city")."""
+    flown = [(i, a) for i, e in told if e.sub_event_type == "air_drone_strike"
+             for a in e.actors[:1] if a.role == "initiator"]
+    for i, event in told:
+        if event.sub_event_type != "air_drone_strike" or any(
+                a.role == "initiator" for a in event.actors):
+            continue
+        before = [a for j, a in flown if j <= i]
+        after = [a for j, a in flown if j > i]
+        pilot = before[-1] if before else after[0] if after else None
+        if pilot is None:
+            continue
+        rest = [a for a in event.actors if a.name != pilot.name]
+        event.actors = [EventActorRef(pilot.name, pilot.acled, "initiator",
+                                      pilot.is_candidate), *rest]

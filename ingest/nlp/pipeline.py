@@ -29,6 +29,7 @@ from .event_context import (
     attacker_words,
     claimant_words,
     conjoined_places,
+    share_air_attacker,
     speakers_place,
     unnamed_territory,
 )
@@ -305,6 +306,7 @@ class Extractor:
                         sub_event_type="agreement")
                     events.append(event)
                     mentions.append(Mention(event, sent_index, sent.start, "agreement"))
+        share_air_attacker([(m.sentence, m.event) for m in mentions])
         result.events, result.figures = incidents.build(mentions, published)
         return result
 

@@ -39,6 +39,14 @@ def speakers_place(token: Token) -> bool:
         head.head.head.lemma_.lower() in SPEAKING
 
 
+def state_arm(tok: Token) -> bool:
+    """Words that name the state's own forces by an arm only a state has: "the Air Force
+    shelled", "barrel bombs" (dropped from the state's helicopters)."""
+    low = tok.lower_
+    nxt = tok.doc[tok.i + 1].lower_ if tok.i + 1 < len(tok.doc) else ""
+    return low == "barrel" or low == "air" and nxt in ("force", "forces")
+
+
 # Words that name a country's government forces by the regime they serve.
 REGIME_WORDS = {"regime", "government", "pro-government", "pro-regime", "assad", "army",
                  "loyalist", "state"}

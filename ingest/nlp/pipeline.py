@@ -31,6 +31,7 @@ from .event_context import (
     conjoined_places,
     share_air_attacker,
     speakers_place,
+    state_arm,
     unnamed_territory,
 )
 from .events import (
@@ -508,7 +509,7 @@ class Extractor:
                     t.lower_ in ("saudi", "saudi-led", "arab") for t in found):
                 actor = self._registry["US-led coalition"]
                 attacker = (actor.name, (actor.acled_names or (None,))[0], False)
-            elif low in REGIME_WORDS and country:
+            elif (low in REGIME_WORDS or state_arm(tok)) and country:
                 name, acled, _ = self.actors.state_forces(country)
                 attacker = (name, acled, False)
             elif tok.text[:1].isupper() and (cc := country_of(tok.text)):

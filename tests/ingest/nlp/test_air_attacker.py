@@ -33,3 +33,14 @@ def test_no_attacker_is_guessed_when_the_article_names_none(extractor):
     found = strikes(extractor, "Air strikes hit the town of Saraqib in Idlib province on "
                                "Monday, killing four civilians, activists said.")
     assert found.get("Saraqib") == []
+
+
+def test_arms_only_a_state_has_name_its_forces(extractor):
+    result = extractor.extract("The town of Saraqib in Idlib province was pounded with barrel "
+                               "bombs on Monday, activists said. The Air Force shelled jihadist "
+                               "positions near the town of Ariha on Tuesday, state media said.",
+                               published=PUBLISHED)
+    doers = {e.place.name: [a.name for a in e.actors if a.role == "initiator"]
+             for e in result.events if e.place}
+    assert doers.get("Saraqib") == ["Syrian government forces"]
+    assert doers.get("Arīḩā") == ["Syrian government forces"]

@@ -86,12 +86,25 @@ def claimant_words(sent: Span) -> list:
         for c in tok.children:
             if c.dep_ == "agent":
                 words += sorted(c.subtree, key=lambda t: t.i)
+                words += _name_after(c)
             elif c.dep_ == "nsubj" and any(
                     d.dep_ == "dobj" and d.lemma_.lower() in ("responsibility", "attack",
                                                              "bombing", "blast")
                     for d in tok.children):
                 words += sorted(c.subtree, key=lambda t: t.i)
     return words
+
+
+def _name_after(phrase: Token) -> list:
+    """The name right after a phrase that the parser cut from it: "claimed by the group
+    Jabhat al-Nusra" read with the name as the next clause's subject."""
+    doc, sent = phrase.doc, phrase.sent
+    j = max(t.i for t in phrase.subtree) + 1
+    out = []
+    while j < sent.end and (doc[j].pos_ == "PROPN" or doc[j].text == "-" and out):
+        out.append(doc[j])
+        j += 1
+    return out
 
 
 def conjoined_places(hit: PlaceHit | None, token_place: dict[int, PlaceHit], doc: Doc

@@ -44,3 +44,22 @@ def test_arms_only_a_state_has_name_its_forces(extractor):
              for e in result.events if e.place}
     assert doers.get("Saraqib") == ["Syrian government forces"]
     assert doers.get("Arīḩā") == ["Syrian government forces"]
+
+
+def initiators(extractor, text):
+    result = extractor.extract(text, published=PUBLISHED)
+    return [a.name for e in result.events for a in e.actors if a.role == "initiator"]
+
+
+def test_a_group_named_after_a_generic_word_is_that_group(extractor):
+    # "the terrorist group X": X, not an unidentified group; the claim's name is read even
+    # when the parser cuts it from "claimed by".
+    found = initiators(extractor, "On Sunday in Damascus a bomb claimed by the terrorist group "
+                                  "Jabhat al-Nusra destroyed a bus carrying pilgrims.")
+    assert found == ["Hayat Tahrir al-Sham"]
+
+
+def test_terrorists_with_no_group_named_stay_unidentified(extractor):
+    found = initiators(extractor, "Terrorists fired shells on the town of Saraqib in Idlib "
+                                  "province on Monday, state media said.")
+    assert found == ["Unidentified Armed Group (Syria)"]

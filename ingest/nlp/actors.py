@@ -345,7 +345,8 @@ class ActorIndex:
     @staticmethod
     def _unnamed(doc: Doc, m: re.Match, known: set[int]) -> bool:
         """Whether "terrorists"/"gunmen" at ``m`` name no group: no group's name just
-        before them ("ISIL terrorists") or after "of"/"from" ("gunmen from Jaish al-Islam"),
+        before them ("ISIL terrorists"), right after them ("the terrorist group Nusra
+        Front") or after "of"/"from" ("gunmen from Jaish al-Islam"),
         and they are a noun, not a word qualifying another ("terrorist attacks")."""
         span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
         if span is None or span.start > 0 and (
@@ -355,6 +356,8 @@ class ActorIndex:
             return False
         if _GROUP_AFTER.match(doc.text[m.end():m.end() + 40]):
             return False
+        if span.end in known:
+            return False  # "the terrorist group Nusra Front": the name it is put before
         # "the terrorist attack", "terrorist groups' positions": a word qualifying a noun.
         head = span[-1]
         return head.pos_ in ("NOUN", "PROPN") and head.dep_ not in ("amod", "compound") \

@@ -25,6 +25,8 @@ CAPTURE = {"capture", "seize", "recapture", "retake", "regain", "storm", "overru
 # Verbs that take control as their object: "took control of", "gained control over".
 CONTROL_OBJECT = {"take", "gain", "establish", "assume", "seize", "regain", "claim", "wrest",
                   "restore", "extend", "impose", "retake", "reassert", "consolidate"}
+# Moving in: entering a town, pushing into it, is not yet holding it ("troops entered X",
+# "pushed into the western part of X"); only words of control say so.
 ENTER = {"enter", "advance", "push", "move", "sweep", "roll", "march"}
 FALL = {"fall"}
 WITHDRAW = {"withdraw", "retreat", "pull", "flee", "evacuate", "abandon"}
@@ -242,12 +244,29 @@ def _undone(tok: Token) -> str | None:
 def _background(tok: Token) -> bool:
     """"He was arrested when regime forces regained control of X": a control change told
     as the time of something else is background, not news."""
+    if _long_ago(tok):
+        return True
     if tok.dep_ != "advcl" or tok.head is tok:
         return False
     marks = {c.lower_ for c in tok.children if c.dep_ in ("mark", "advmod")}
     head = tok.head.lemma_.lower()
     event_words = CAPTURE | CONTROL_OBJECT | ENTER | WITHDRAW | SIEGE | BATTLE | KILL | DISPLACE
     return bool(marks & {"when", "since", "until", "once"}) and head not in event_words
+
+
+def _long_ago(tok: Token) -> bool:
+    """"the village, captured by rebels earlier this year", "seized last year", "taken
+    months ago": an act its own words date long before the news is background."""
+    for c in tok.children:
+        if c.dep_ not in ("npadvmod", "advmod", "prep") or c.lower_ not in (
+                "year", "years", "month", "months", "ago", "in", "earlier", "last"):
+            if c.dep_ != "npadvmod":
+                continue
+        words = {t.lower_ for t in c.subtree}
+        if words & {"year", "years"} and words & {"this", "last", "ago", "earlier"} or \
+                words & {"months"} and words & {"ago", "last", "past"}:
+            return True
+    return False
 
 
 # Buildings and things: storming or seizing them is a raid or a clash, not a change of
@@ -275,6 +294,9 @@ def _territory(trig: Trigger, lemma: str, is_place) -> bool:
         return True  # a place the gazetteer does not know: "captured Barna"
     return any(t.lemma_.lower() in PLACE_NOUNS and t.lemma_.lower() not in BUILDINGS
                for h in heads for t in h.subtree)
+
+
+_HOLDING = {"hand", "control", "grip", "possession", "rule", "sway", "occupation"}
 
 
 # Withdrawals that leave a place held as before: from positions or the outskirts, tactical
@@ -460,9 +482,6 @@ def control_triggers(sent: Span, is_place, known: Collection[str] = ()) -> list[
             if lemma in ("clear", "free", "secure") and not any(is_place(t) for d in target
                                                                 for t in d.subtree):
                 trig = None
-        elif lemma in ENTER and (lemma == "enter" and dobj or _pobj(tok, "into")):
-            target = dobj if lemma == "enter" else _pobj(tok, "into")
-            trig = Trigger("control_change", tok, target, subject_of(tok), confidence=0.6)
         elif lemma in EXPEL and tok.pos_ == "VERB":
             expelled = _children(tok, "nsubjpass") if passive else dobj
             out_of = _expelled_from(tok, expelled)
@@ -471,10 +490,11 @@ def control_triggers(sent: Span, is_place, known: Collection[str] = ()) -> list[
                 gainer = _pobj(tok, "by") if passive else subject_of(tok)
                 trig = Trigger("control_change", tok, out_of, gainer, loser=expelled,
                                gainer_is_opponent=not gainer, confidence=0.75)
-        elif lemma in ("be", "control") and any(c.dep_ == "advmod" and c.lower_ == "now"
-                                                for c in tok.children):
+        elif lemma in ("be", "control") and tok.dep_ != "relcl" and any(
+                c.dep_ == "advmod" and c.lower_ == "now" for c in tok.children):
             # "now" tells a change: "X is now in control of P", "P is now under the control
-            # of X" / "under X control", "X now controls P"; not "remained in control".
+            # of X" / "under X control", "X now controls P"; not "remained in control", nor
+            # a group described in passing ("IS, which now controls much of the east").
             in_ctrl = [p for p in _pobj(tok, "in") if p.lemma_.lower() == "control"]
             under = [p for p in _pobj(tok, "under") if p.lemma_.lower() == "control"]
             if lemma == "control" and dobj:
@@ -485,7 +505,10 @@ def control_triggers(sent: Span, is_place, known: Collection[str] = ()) -> list[
             elif under and subject_of(tok):
                 trig = Trigger("control_change", tok, subject_of(tok),
                                _pobj(under[0], "of") or under, confidence=0.6)
-        elif lemma in FALL and (_pobj(tok, "to", "into", "under")):
+        elif lemma in FALL and (_pobj(tok, "to") or any(
+                p.lemma_.lower() in _HOLDING for p in _pobj(tok, "into", "under"))):
+            # "fell to X", "fell into the hands of X", "under X's control"; not "shells
+            # fell into the morning on P".
             gainer = _pobj(tok, "to")
             for p in _pobj(tok, "into", "under"):
                 gainer += _pobj(p, "of")

@@ -25,10 +25,14 @@ from .countries import country_of, country_weights
 from .dates import DateMention, find_dates, sentence_date
 from .event_context import (
     REGIME_WORDS,
+    aside_country,
     attacker_words,
     claimant_words,
     conjoined_places,
+    share_air_attacker,
     speakers_place,
+    state_arm,
+    unnamed_territory,
 )
 from .events import (
     Trigger,
@@ -264,9 +268,15 @@ class Extractor:
             triggers += [t for t in other_triggers(sent) if t.token.i not in control_tokens]
             sent_accords = [a for a in result.accords
                             if sent.start_char <= a.start < sent.end_char]
+            aside = aside_country(sent)
             for trig in triggers:
                 event, hit = self._event(trig, sent, when, published, token_place,
                                          token_actor, sent_accords, last_place)
+                if trig.type == "control_change" and unnamed_territory(sent.doc, trig.target, hit):
+                    continue  # "the army regained several towns in Hama": no town named
+                if aside and aside != self._story_country and hit is not None and \
+                        hit.chosen.country_code == aside:
+                    continue  # "Meanwhile in neighbouring Iraq ...": another war's news
                 events.append(event)
                 mentions.append(self._mention(trig, event, hit, sent, sent_index, dated,
                                               token_actor))
@@ -297,6 +307,7 @@ class Extractor:
                         sub_event_type="agreement")
                     events.append(event)
                     mentions.append(Mention(event, sent_index, sent.start, "agreement"))
+        share_air_attacker([(m.sentence, m.event) for m in mentions])
         result.events, result.figures = incidents.build(mentions, published)
         return result
 
@@ -498,7 +509,7 @@ class Extractor:
                     t.lower_ in ("saudi", "saudi-led", "arab") for t in found):
                 actor = self._registry["US-led coalition"]
                 attacker = (actor.name, (actor.acled_names or (None,))[0], False)
-            elif low in REGIME_WORDS and country:
+            elif (low in REGIME_WORDS or state_arm(tok)) and country:
                 name, acled, _ = self.actors.state_forces(country)
                 attacker = (name, acled, False)
             elif tok.text[:1].isupper() and (cc := country_of(tok.text)):

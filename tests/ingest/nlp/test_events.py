@@ -101,7 +101,7 @@ def test_supporters_and_operations(extractor):
 
 
 def test_backed_by_country(extractor):
-    text = "Iranian-backed militias and regime forces entered the city of Aleppo on Thursday."
+    text = "Iranian-backed militias and regime forces captured the city of Aleppo on Thursday."
     found = events(extractor, text)
     assert found
     assert {"Syrian government forces", "Iran-backed militias"} & set(
@@ -247,7 +247,7 @@ def test_unnamed_state_forces_take_the_story_country(extractor, text, gainer):
 
 
 def test_a_numbered_unit_of_a_named_group_is_not_the_army(extractor):
-    found = events(extractor, "The 5th Brigade of the Popular Mobilization Forces entered the "
+    found = events(extractor, "The 5th Brigade of the Popular Mobilization Forces captured the "
                               "town of Tal Afar in Iraq on Friday.")
     assert found
     names = {a.name for a in found[0].actors}

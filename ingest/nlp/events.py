@@ -539,6 +539,11 @@ def _victims(tok: Token) -> list[Token]:
     place_object = tok.lemma_.lower() in ("flee", "leave", "escape") and not any(
         t.lemma_.lower() in PEOPLE_NOUNS for t in _children(tok, "dobj"))
     objects = [] if place_object else (_children(tok, "dobj") or _pobj(tok, "between"))
+    if _counts_deaths(tok):
+        # "8 persons killed 58 others injured": the object is counted by the injury word.
+        objects = [o for o in objects if not any(
+            c.dep_ in ("acl", "amod") and c.lemma_.lower() in ("wound", "injure")
+            for c in o.children)]
     if objects:
         return objects
     subjects = _children(tok, "nsubjpass", "nsubj")
@@ -645,6 +650,9 @@ def other_triggers(sent: Span) -> list[Trigger]:
             nouns = _victims(tok)
             for noun in _with_conj(nouns):
                 number = _number_of(noun)
+                if number is None and noun.like_num and not _in_date(noun) and \
+                        not re.fullmatch(r"(?:19|20)\d\d", noun.text):
+                    number = parse_number(noun.text)  # "15 killed 20 injured"
                 if number is None and kind in ("casualties", "injuries") and _one_person(noun):
                     number = 1  # "killed a former commander", "a man was shot dead"
                 if number is not None:

@@ -118,6 +118,21 @@ def _compatible(a: Mention, b: Mention) -> bool:
     return _cls(a) == _cls(b) and _same_place(a, b) and _same_time(a, b)
 
 
+def _same_toll(a: Mention, b: Mention) -> bool:
+    """The title's "18 killed in Aleppo" and the body's "killed 18 civilians in
+    the Sha'ar district": one incident told twice with one toll, whatever place each
+    mention resolved in the region."""
+    fa, fb = a.event.fatalities, b.event.fatalities
+    if fa is None or fa != fb or fa < 3 or not _same_time(a, b):
+        return False
+    if _cls(a) != _cls(b) and "casualties" not in (a.kind, b.kind):
+        return False
+    # One of them told vaguely (a region, or the city its province is named after): two
+    # towns of one province with one toll are two incidents.
+    return any(m.area or m.event.place is None or _namesake(m.event.place.name, m.admin1 or "-")
+               for m in (a, b)) and _same_region(a, b)
+
+
 def _same_region(a: Mention, b: Mention) -> bool:
     if a.event.place is None or b.event.place is None:
         return True
@@ -275,12 +290,14 @@ def build(mentions: list[Mention], published: dt.date | None
             followers.append(m)
             continue
         kept = next((k for k in incidents if k.kind != "agreement" and _compatible(k, m)), None)
+        kept = kept or next((k for k in incidents if _same_toll(k, m)), None)
         if kept is None:
             incidents.append(m)
         else:
             _absorb(kept, m)
     for m in followers:
         kept = next((k for k in incidents if k.kind != "agreement" and _compatible(k, m)), None)
+        kept = kept or next((k for k in incidents if _same_toll(k, m)), None)
         if kept is None and (m.kind == "casualties" or m.weak and not m.specific):
             kept = next((k for k in incidents if _summarises(m, k)), None)
         if kept is not None:
@@ -292,6 +309,10 @@ def build(mentions: list[Mention], published: dt.date | None
             # told once, with its toll and place, a referring word is the incident itself.
             incidents.append(m)
     for m in incidents:  # the date the merged mentions agree on
+        if m.event.sub_event_type and m.event.type in ("casualties", "injuries"):
+            # A toll told as an incident is the act its sub-type names: "28 fighters killed
+            # in X" an armed clash, a battle; a toll is never an event's kind.
+            m.event.type = SUB_EVENT_TYPE[m.event.sub_event_type].kind
         day = _day(m.event)
         m.event.background = published is not None and day is not None and \
             (published - day).days > BACKGROUND_DAYS

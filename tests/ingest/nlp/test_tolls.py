@@ -1,0 +1,66 @@
+"""An article's death toll as an ACLED coder counts it (issue 14): each incident's dead
+once, however often the title, the lead and the body tell them; the wounded are not dead;
+a toll told as an incident is the act its sub-type names. Sentences written for these
+tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ingest.nlp.typology import SUB_EVENT_TYPE
+
+PUBLISHED = dt.date(2020, 2, 8)  # a Saturday
+
+
+def news(extractor, text):
+    return [e for e in extractor.extract(text, published=PUBLISHED).events
+            if not e.background]
+
+
+@pytest.mark.parametrize(("text", "dead", "wounded"), [
+    ("Eleven killed, 23 others injured in rocket attack on Jableh, Syria.", 11, 23),
+    ("Six persons killed 40 others wounded in shelling on Homs, Syria.", 6, 40),
+    ("15 killed 20 injured in air strike on Ariha in Idlib, Syria.", 15, 20),
+])
+def test_a_headline_of_dead_then_wounded_counts_the_dead_first(extractor, text, dead,
+                                                               wounded):
+    found = news(extractor, text)
+    assert sum(e.fatalities or 0 for e in found) == dead, text
+    assert max(e.injured or 0 for e in found) == wounded, text
+
+
+def test_a_toll_told_in_the_title_and_at_the_town_counts_once(extractor):
+    text = ("Rocket attack kills 12 in Idlib.\n\n"
+            "Twelve civilians were killed on Friday when rockets hit a market in Saraqib in "
+            "Idlib province, Syria, a monitor said.")
+    found = news(extractor, text)
+    assert sum(e.fatalities or 0 for e in found) == 12
+    assert [e.place.name for e in found if e.fatalities] == ["Saraqib"]
+
+
+@pytest.mark.parametrize("text", [
+    "Shells killed five people in Saraqib in Idlib, Syria, on Friday. Air strikes killed "
+    "nine people in Ariha on Friday.",
+    "Shells killed five people in Saraqib in Idlib, Syria, on Friday. Air strikes killed "
+    "five people in Ariha on Friday.",
+])
+def test_two_towns_with_their_tolls_are_two_incidents(extractor, text):
+    found = news(extractor, text)
+    assert len(found) == 2
+    assert sum(e.fatalities or 0 for e in found) in (14, 10)
+
+
+@pytest.mark.parametrize("text", [
+    "28 militants killed in Idlib countryside.",
+    "Nine civilians were killed in Ariha in Idlib, Syria, on Friday.",
+    "Army kills 40 terrorists in Homs countryside.\n\nThe Syrian army killed 40 terrorists "
+    "near Homs, Syria, on Friday.",
+])
+def test_a_toll_told_as_an_incident_is_the_act_of_its_sub_type(extractor, text):
+    found = news(extractor, text)
+    assert found
+    assert all(e.type == SUB_EVENT_TYPE[e.sub_event_type].kind for e in found), [
+        (e.type, e.sub_event_type) for e in found]
+    assert all(e.type not in ("casualties", "injuries") for e in found)

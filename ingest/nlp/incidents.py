@@ -44,7 +44,8 @@ _CUMULATIVE = re.compile(
     r"\bsince\b|\bso far\b|\bin total\b|\btotal of\b|\bthis year\b|\blast year\b|"
     r"\bsince the (?:start|beginning|outbreak)|\bover the (?:past|last) (?:\w+ )?"
     r"(?:weeks|months|years)\b|\b(?:war|conflict|uprising|crisis) (?:that|which) (?:has|began)|"
-    r"\b(?:\w+-year|\w+ years? of) (?:war|conflict|civil war)\b|\bdeath toll (?:in|of) the "
+    r"\b(?:\w+-(?:year|month)|\w+ (?:years?|months?) of) (?:war|conflict|civil war)\b|"
+    r"\b(?:past|last) (?:\w+ ){1,2}(?:weeks|months|years)\b|\bdeath toll (?:in|of) the "
     r"(?:war|conflict)\b|\bin (?:the )?(?:\w+ )?(?:weeks|months|years)\b|\bthroughout\b",
     re.I)
 _SINCE = re.compile(r"\bsince\b", re.I)
@@ -97,7 +98,8 @@ def _same_place(a: Mention, b: Mention) -> bool:
         if area.area and not town.area and town.admin1 and \
                 normalize_name(town.admin1) == normalize_name(area.event.place.name):
             return True
-        if area.area and not town.area and area.country_only:
+        if area.area and not town.area and area.country_only and \
+                area.event.place.country_code == town.event.place.country_code:
             return True
     return False
 

@@ -64,3 +64,31 @@ def test_a_toll_told_as_an_incident_is_the_act_of_its_sub_type(extractor, text):
     assert all(e.type == SUB_EVENT_TYPE[e.sub_event_type].kind for e in found), [
         (e.type, e.sub_event_type) for e in found]
     assert all(e.type not in ("casualties", "injuries") for e in found)
+
+
+def test_the_wounded_told_beside_the_dead_are_not_dead(extractor):
+    found = news(extractor, "The bombing of a market in Ariha in Idlib, Syria, on Friday left "
+                            "at least 30 people killed and over 200 wounded.")
+    assert sum(e.fatalities or 0 for e in found) == 30
+
+
+@pytest.mark.parametrize("text", [
+    "In the past three weeks more than 300 civilians have been killed in Aleppo, Syria.",
+    "A monitor reported 40 medics killed in Syria's 50-month war.",
+])
+def test_a_toll_over_a_period_is_no_incidents_toll(extractor, text):
+    result = extractor.extract(text, published=PUBLISHED)
+    assert sum(e.fatalities or 0 for e in result.events if not e.background) == 0, text
+    assert [f.kind for f in result.figures] == ["killed"]
+
+
+def test_a_toll_told_in_another_country_stays_there(extractor):
+    text = ("Warplanes struck the town of Saraqib in Idlib, Syria, on Friday.\n\n"
+            "Air strikes killed 40 militants in Iraq on Friday.")
+    found = news(extractor, text)
+    assert not [e for e in found if e.place and e.place.country_code == "SY" and e.fatalities]
+
+
+def test_a_year_in_a_headline_is_no_toll(extractor):
+    found = news(extractor, "Mon Jul 11 2016 Shelling on Aleppo goes on, 9 killed.")
+    assert all((e.fatalities or 0) < 100 for e in found)

@@ -79,7 +79,8 @@ AIRCRAFT = {"warplane", "jet", "aircraft", "helicopter", "drone", "plane", "bomb
 AIRCRAFT_VERBS = {"pound", "hit", "strike", "target", "attack", "raid", "shell", "bomb",
                   "bombard", "fire", "blast"}
 KILL = {"kill", "die", "dead", "wound", "injure", "death", "fatality", "casualty", "slay",
-        "massacre", "killing", "execute", "assassinate", "murder", "behead"}
+        "massacre", "killing", "execute", "assassinate", "murder", "behead", "eliminate",
+        "martyr"}
 # Of the casualty words, those that count the dead: the wounded are not fatalities.
 DEATH = (KILL - {"wound", "injure", "casualty"}) | {"killed"}
 DISPLACE = {"flee", "displace", "leave", "evacuate", "displacement", "exodus", "uproot",
@@ -654,9 +655,10 @@ def other_triggers(sent: Span) -> list[Trigger]:
         if kind in ("casualties", "injuries", "displacement"):
             nouns = _victims(tok)
             for noun in _with_conj(nouns):
-                if noun not in nouns and (nouns[0].i < tok.i < noun.i or (
+                if noun not in nouns and (tok in nouns or nouns[0].i < tok.i < noun.i or (
                         kind == "casualties" and _injury_counted(noun))):
-                    continue  # "100 people killed and over 400 wounded": 100 dead
+                    # "100 people killed and over 400 wounded", "6 martyrs and 20 injured"
+                    continue
                 number = _number_of(noun)
                 if number is None and noun.like_num and not _in_date(noun) and \
                         not re.fullmatch(r"(?:19|20)\d\d", noun.text):

@@ -92,3 +92,19 @@ def test_a_toll_told_in_another_country_stays_there(extractor):
 def test_a_year_in_a_headline_is_no_toll(extractor):
     found = news(extractor, "Mon Jul 11 2016 Shelling on Aleppo goes on, 9 killed.")
     assert all((e.fatalities or 0) < 100 for e in found)
+
+
+@pytest.mark.parametrize(("text", "dead"), [
+    ("A car bomb exploded at a checkpoint in Jableh, Syria, on Friday, claiming 6 martyrs "
+     "and 20 injured.", 6),
+    ("Army units eliminated over 35 terrorists near Saraqib in Idlib, Syria, on Friday.", 35),
+])
+def test_martyrs_and_eliminated_fighters_are_dead(extractor, text, dead):
+    found = news(extractor, text)
+    assert sum(e.fatalities or 0 for e in found) == dead, text
+
+
+def test_a_martyrs_brigade_is_no_toll(extractor):
+    found = news(extractor, "The Martyrs Brigade clashed with regime forces near Saraqib in "
+                            "Idlib, Syria, on Friday.")
+    assert found and all(not e.fatalities for e in found)

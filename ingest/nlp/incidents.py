@@ -68,6 +68,7 @@ class Mention:
     specific: bool = False  # the sub-type was read from means words, not a default
     unplaced: bool = False  # a named place the gazetteer does not know: kept without one
     anaphor: bool = False  # "the attack" at a town: an act of its own if none matches
+    twin: bool = False  # a place named beside another in one act: its toll told once
     mentions: list[Mention] = field(default_factory=list)  # merged into this one
 
 
@@ -275,7 +276,7 @@ def build(mentions: list[Mention], published: dt.date | None
         # A toll with no act beside it is an incident of its own ("five civilians were
         # killed in X"), or another mention of one told elsewhere.
         toll.event.fatalities = toll.count
-        toll.weak = toll.weak or toll.count is None
+        toll.weak = toll.weak or toll.count is None and not toll.twin
         acts.append(toll)
     acts.sort(key=lambda m: (m.sentence, m.token))
     for m in acts:
@@ -300,7 +301,7 @@ def build(mentions: list[Mention], published: dt.date | None
     for m in followers:
         kept = next((k for k in incidents if k.kind != "agreement" and _compatible(k, m)), None)
         kept = kept or next((k for k in incidents if _same_toll(k, m)), None)
-        if kept is None and (m.kind == "casualties" or m.weak and not m.specific):
+        if kept is None and not m.twin and (m.kind == "casualties" or m.weak and not m.specific):
             kept = next((k for k in incidents if _summarises(m, k)), None)
         if kept is not None:
             _absorb(kept, m)

@@ -279,6 +279,8 @@ class Extractor:
                     twin.fatalities = twin.injured = None
                     mentions.append(self._mention(trig, twin, other, sent, sent_index, dated,
                                                   token_actor))
+                    # "100 were killed in A and B": one toll, counted at the first place.
+                    mentions[-1].count, mentions[-1].twin = None, True
                 if event.place is not None:
                     last_place = next((h for h in place_hits
                                        if h.chosen.geonames_id == event.place.geonames_id

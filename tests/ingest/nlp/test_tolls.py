@@ -108,3 +108,13 @@ def test_a_martyrs_brigade_is_no_toll(extractor):
     found = news(extractor, "The Martyrs Brigade clashed with regime forces near Saraqib in "
                             "Idlib, Syria, on Friday.")
     assert found and all(not e.fatalities for e in found)
+
+
+@pytest.mark.parametrize("text", [
+    "More than 30 civilians were killed on Friday in Saraqib and Ariha in Idlib, Syria.",
+    "Air strikes on Saraqib and Ariha in Idlib, Syria, killed 30 civilians on Friday.",
+])
+def test_one_toll_told_for_two_towns_counts_once(extractor, text):
+    found = news(extractor, text)
+    assert sum(e.fatalities or 0 for e in found) == 30, text
+    assert len({e.place.name for e in found if e.place}) == 2, text

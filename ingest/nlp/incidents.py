@@ -126,7 +126,9 @@ def _same_toll(a: Mention, b: Mention) -> bool:
     the Sha'ar district": one incident told twice with one toll, whatever place each
     mention resolved in the region."""
     fa, fb = a.event.fatalities, b.event.fatalities
-    if fa is None or fa != fb or fa < 3 or not _same_time(a, b):
+    # ... or a toll updated between the title and the body: "at least 20", "22".
+    if fa is None or fb is None or min(fa, fb) < 3 or abs(fa - fb) > 0.15 * max(fa, fb) \
+            or not _same_time(a, b):
         return False
     if _cls(a) != _cls(b) and "casualties" not in (a.kind, b.kind):
         return False

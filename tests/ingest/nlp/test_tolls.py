@@ -118,3 +118,11 @@ def test_one_toll_told_for_two_towns_counts_once(extractor, text):
     found = news(extractor, text)
     assert sum(e.fatalities or 0 for e in found) == 30, text
     assert len({e.place.name for e in found if e.place}) == 2, text
+
+
+def test_a_toll_updated_between_title_and_body_is_one_incident(extractor):
+    text = ("Suicide bombing kills 20 in Idlib.\n\n"
+            "A suicide bomber blew himself up at a wedding in Saraqib in Idlib province, "
+            "Syria, on Friday, killing at least 22 people, a monitor said.")
+    found = news(extractor, text)
+    assert [e.fatalities for e in found if e.fatalities] == [22]

@@ -6,6 +6,7 @@ tests."""
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 import pytest
 
@@ -126,3 +127,17 @@ def test_a_toll_updated_between_title_and_body_is_one_incident(extractor):
             "Syria, on Friday, killing at least 22 people, a monitor said.")
     found = news(extractor, text)
     assert [e.fatalities for e in found if e.fatalities] == [22]
+
+
+@pytest.mark.parametrize(("text", "target"), [
+    ("Warplanes struck rebel positions northeast of Damascus including the city of Douma, "
+     "Syria, on Friday.", "Duma"),
+    ("Jets bombed militant positions south of Jableh, including the town of Baniyas, Syria, "
+     "on Friday.", "Baniyas"),
+])
+def test_the_place_a_compass_point_is_told_from_is_not_the_target(extractor, text, target):
+    found = news(extractor, text)
+    assert found, text
+    name = "".join(c for c in unicodedata.normalize("NFKD", found[0].place.name)
+                   if c.isalpha()).lower()
+    assert name[:3] == target.lower()[:3] and "damascus" not in name, found[0].place.name

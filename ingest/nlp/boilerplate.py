@@ -41,6 +41,10 @@ _PARAGRAPH = re.compile(r"[^\n]+")
 # Short lines without a full stop after the footer starts (a signature, "Editorial
 # team") belong to it; a short sentence of the story does not.
 _SHORT_TAIL_CHARS = 120
+# A page flattened into one long line (the story, captions and prompts run together):
+# only its boilerplate sentences are blanked, never the story around them.
+_LONG_PARAGRAPH_CHARS = 600
+_SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +62,8 @@ def paragraphs(text: str) -> list[Paragraph]:
     run at the end of the text made only of boilerplate and short lines.
     """
     paras = [Paragraph(m.start(), m.end(), m.group(),
-                       bool(_BOILER.search(m.group().strip())))
+                       len(m.group()) <= _LONG_PARAGRAPH_CHARS
+                       and bool(_BOILER.search(m.group().strip())))
              for m in _PARAGRAPH.finditer(text or "") if m.group().strip()]
     tail_start = len(paras)
     for i in range(len(paras) - 1, -1, -1):
@@ -76,8 +81,16 @@ def paragraphs(text: str) -> list[Paragraph]:
 
 
 def boilerplate_spans(text: str) -> list[tuple[int, int]]:
-    """Character ranges of the boilerplate paragraphs."""
-    return [(p.start, p.end) for p in paragraphs(text) if p.boilerplate]
+    """Character ranges of the boilerplate paragraphs, and of the boilerplate sentences of
+    a long one."""
+    spans = []
+    for p in paragraphs(text):
+        if p.boilerplate:
+            spans.append((p.start, p.end))
+        elif len(p.text) > _LONG_PARAGRAPH_CHARS:
+            spans += [(p.start + m.start(), p.start + m.end())
+                      for m in _SENTENCE.finditer(p.text) if _BOILER.search(m.group().strip())]
+    return spans
 
 
 def mask(text: str) -> str:
@@ -93,4 +106,6 @@ def mask(text: str) -> str:
 
 def clean(text: str) -> str:
     """``text`` without its boilerplate paragraphs (offsets not kept)."""
-    return "\n".join(p.text for p in paragraphs(text) if not p.boilerplate)
+    masked = mask(text)
+    return "\n".join(re.sub(r"\s{2,}", " ", masked[p.start:p.end]).strip()
+                     for p in paragraphs(text) if not p.boilerplate)

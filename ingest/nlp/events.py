@@ -81,7 +81,8 @@ AIRCRAFT = {"warplane", "jet", "aircraft", "helicopter", "drone", "plane", "bomb
 AIRCRAFT_VERBS = {"pound", "hit", "strike", "target", "attack", "raid", "shell", "bomb",
                   "bombard", "fire", "blast"}
 KILL = {"kill", "die", "dead", "wound", "injure", "death", "fatality", "casualty", "slay",
-        "massacre", "killing", "execute", "assassinate", "murder", "behead"}
+        "massacre", "killing", "execute", "assassinate", "murder", "behead", "eliminate",
+        "martyr"}
 # Of the casualty words, those that count the dead: the wounded are not fatalities.
 DEATH = (KILL - {"wound", "injure", "casualty"}) | {"killed"}
 DISPLACE = {"flee", "displace", "leave", "evacuate", "displacement", "exodus", "uproot",
@@ -570,6 +571,9 @@ def _victims(tok: Token) -> list[Token]:
     place_object = tok.lemma_.lower() in ("flee", "leave", "escape") and not any(
         t.lemma_.lower() in PEOPLE_NOUNS for t in _children(tok, "dobj"))
     objects = [] if place_object else (_children(tok, "dobj") or _pobj(tok, "between"))
+    if _counts_deaths(tok):
+        # "8 persons killed 58 others injured": the object is counted by the injury word.
+        objects = [o for o in objects if not _injury_counted(o)]
     if objects:
         return objects
     subjects = _children(tok, "nsubjpass", "nsubj")
@@ -604,6 +608,13 @@ def _one_person(noun: Token) -> bool:
     lemma = noun.lemma_.lower()
     return lemma in PEOPLE_NOUNS or lemma in _PERSON_WORDS or (
         lemma not in _NOT_PEOPLE and bool(_AGENT_SUFFIX.search(lemma)))
+
+
+def _injury_counted(noun: Token) -> bool:
+    """Whether an injury word counts ``noun``: "over 400 wounded", "58 others injured"."""
+    return noun.lemma_.lower() in ("wound", "injure") or noun.lower_ in ("wounded", "injured") \
+        or any(c.dep_ in ("acl", "amod") and c.lemma_.lower() in ("wound", "injure")
+               for c in noun.children)
 
 
 def _counts_deaths(tok: Token) -> bool:
@@ -675,7 +686,14 @@ def other_triggers(sent: Span) -> list[Trigger]:
         if kind in ("casualties", "injuries", "displacement"):
             nouns = _victims(tok)
             for noun in _with_conj(nouns):
+                if noun not in nouns and (tok in nouns or nouns[0].i < tok.i < noun.i or (
+                        kind == "casualties" and _injury_counted(noun))):
+                    # "100 people killed and over 400 wounded", "6 martyrs and 20 injured"
+                    continue
                 number = _number_of(noun)
+                if number is None and noun.like_num and not _in_date(noun) and \
+                        not re.fullmatch(r"(?:19|20)\d\d", noun.text):
+                    number = parse_number(noun.text)  # "15 killed 20 injured"
                 if number is None and kind in ("casualties", "injuries") and _one_person(noun):
                     number = 1  # "killed a former commander", "a man was shot dead"
                 if number is not None:
@@ -683,7 +701,8 @@ def other_triggers(sent: Span) -> list[Trigger]:
             if kind in ("casualties", "injuries") and trig.count is None:
                 # "five were wounded and two killed": the count is the verb's own.
                 numbers = [parse_number(t.text) for t in tok.children
-                           if t.like_num and t.i < tok.i]
+                           if t.like_num and t.i < tok.i and not _in_date(t)
+                           and not re.fullmatch(r"(?:19|20)\d\d", t.text)]
                 trig.count = next((n for n in numbers if n is not None), None)
         if kind == "siege":
             trig.target = _children(tok, "dobj", "nsubjpass") or _pobj(tok, "of", "on") or [tok]

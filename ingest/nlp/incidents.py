@@ -44,7 +44,8 @@ _CUMULATIVE = re.compile(
     r"\bsince\b|\bso far\b|\bin total\b|\btotal of\b|\bthis year\b|\blast year\b|"
     r"\bsince the (?:start|beginning|outbreak)|\bover the (?:past|last) (?:\w+ )?"
     r"(?:weeks|months|years)\b|\b(?:war|conflict|uprising|crisis) (?:that|which) (?:has|began)|"
-    r"\b(?:\w+-year|\w+ years? of) (?:war|conflict|civil war)\b|\bdeath toll (?:in|of) the "
+    r"\b(?:\w+-(?:year|month)|\w+ (?:years?|months?) of) (?:war|conflict|civil war)\b|"
+    r"\b(?:past|last) (?:\w+ ){1,2}(?:weeks|months|years)\b|\bdeath toll (?:in|of) the "
     r"(?:war|conflict)\b|\bin (?:the )?(?:\w+ )?(?:weeks|months|years)\b|\bthroughout\b",
     re.I)
 _SINCE = re.compile(r"\bsince\b", re.I)
@@ -67,6 +68,7 @@ class Mention:
     specific: bool = False  # the sub-type was read from means words, not a default
     unplaced: bool = False  # a named place the gazetteer does not know: kept without one
     anaphor: bool = False  # "the attack" at a town: an act of its own if none matches
+    twin: bool = False  # a place named beside another in one act: its toll told once
     mentions: list[Mention] = field(default_factory=list)  # merged into this one
 
 
@@ -97,7 +99,8 @@ def _same_place(a: Mention, b: Mention) -> bool:
         if area.area and not town.area and town.admin1 and \
                 normalize_name(town.admin1) == normalize_name(area.event.place.name):
             return True
-        if area.area and not town.area and area.country_only:
+        if area.area and not town.area and area.country_only and \
+                area.event.place.country_code == town.event.place.country_code:
             return True
     return False
 
@@ -116,6 +119,23 @@ def _same_time(a: Mention, b: Mention) -> bool:
 
 def _compatible(a: Mention, b: Mention) -> bool:
     return _cls(a) == _cls(b) and _same_place(a, b) and _same_time(a, b)
+
+
+def _same_toll(a: Mention, b: Mention) -> bool:
+    """The title's "18 killed in Aleppo" and the body's "killed 18 civilians in
+    the Sha'ar district": one incident told twice with one toll, whatever place each
+    mention resolved in the region."""
+    fa, fb = a.event.fatalities, b.event.fatalities
+    # ... or a toll updated between the title and the body: "at least 20", "22".
+    if fa is None or fb is None or min(fa, fb) < 3 or abs(fa - fb) > 0.15 * max(fa, fb) \
+            or not _same_time(a, b):
+        return False
+    if _cls(a) != _cls(b) and "casualties" not in (a.kind, b.kind):
+        return False
+    # One of them told vaguely (a region, or the city its province is named after): two
+    # towns of one province with one toll are two incidents.
+    return any(m.area or m.event.place is None or _namesake(m.event.place.name, m.admin1 or "-")
+               for m in (a, b)) and _same_region(a, b)
 
 
 def _same_region(a: Mention, b: Mention) -> bool:
@@ -258,7 +278,7 @@ def build(mentions: list[Mention], published: dt.date | None
         # A toll with no act beside it is an incident of its own ("five civilians were
         # killed in X"), or another mention of one told elsewhere.
         toll.event.fatalities = toll.count
-        toll.weak = toll.weak or toll.count is None
+        toll.weak = toll.weak or toll.count is None and not toll.twin
         acts.append(toll)
     acts.sort(key=lambda m: (m.sentence, m.token))
     for m in acts:
@@ -275,13 +295,15 @@ def build(mentions: list[Mention], published: dt.date | None
             followers.append(m)
             continue
         kept = next((k for k in incidents if k.kind != "agreement" and _compatible(k, m)), None)
+        kept = kept or next((k for k in incidents if _same_toll(k, m)), None)
         if kept is None:
             incidents.append(m)
         else:
             _absorb(kept, m)
     for m in followers:
         kept = next((k for k in incidents if k.kind != "agreement" and _compatible(k, m)), None)
-        if kept is None and (m.kind == "casualties" or m.weak and not m.specific):
+        kept = kept or next((k for k in incidents if _same_toll(k, m)), None)
+        if kept is None and not m.twin and (m.kind == "casualties" or m.weak and not m.specific):
             kept = next((k for k in incidents if _summarises(m, k)), None)
         if kept is not None:
             _absorb(kept, m)
@@ -292,6 +314,10 @@ def build(mentions: list[Mention], published: dt.date | None
             # told once, with its toll and place, a referring word is the incident itself.
             incidents.append(m)
     for m in incidents:  # the date the merged mentions agree on
+        if m.event.sub_event_type and m.event.type in ("casualties", "injuries"):
+            # A toll told as an incident is the act its sub-type names: "28 fighters killed
+            # in X" an armed clash, a battle; a toll is never an event's kind.
+            m.event.type = SUB_EVENT_TYPE[m.event.sub_event_type].kind
         day = _day(m.event)
         m.event.background = published is not None and day is not None and \
             (published - day).days > BACKGROUND_DAYS

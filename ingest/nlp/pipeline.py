@@ -89,6 +89,16 @@ _NAMING = {"the", "village", "villages", "town", "city", "of", "area", "key", "s
            "neighbourhood", "neighborhood", "district", "hill", "camp", "base"}
 
 
+_COMPASS = re.compile(r"(?:north|south|east|west|northeast|northwest|southeast|southwest|"
+                      r"north-east|north-west|south-east|south-west)(?:ern)?$")
+
+
+def _compass_of(hit: PlaceHit, sent: Span) -> bool:
+    i = hit.start
+    return i - 2 >= sent.start and sent.doc[i - 1].lower_ == "of" and bool(
+        _COMPASS.match(sent.doc[i - 2].lower_))
+
+
 def _is_capital_namesake(hit: PlaceHit) -> bool:
     """A town sharing its province's name ("Idlib", "Al Hasakeh"): news naming it beside a
     village most often means the province."""
@@ -289,6 +299,8 @@ class Extractor:
                     twin.fatalities = twin.injured = None
                     mentions.append(self._mention(trig, twin, other, sent, sent_index, dated,
                                                   token_actor))
+                    # "100 were killed in A and B": one toll, counted at the first place.
+                    mentions[-1].count, mentions[-1].twin = None, True
                 if event.place is not None:
                     last_place = next((h for h in place_hits
                                        if h.chosen.geonames_id == event.place.geonames_id
@@ -455,6 +467,11 @@ class Extractor:
         def first(tokens) -> PlaceHit | None:
             hits = [token_place[t.i] for t in tokens if t.i in token_place and not _excepted(t)
                     and not speakers_place(t)]
+            # "northeast of Damascus including the city of Douma": the compass point's
+            # place is where the target lies from, not the target (a town named instead).
+            targets = [h for h in hits if not _compass_of(h, sent)]
+            if any(h.chosen.kind == "populated_place" for h in targets):
+                hits = targets
             populated = [h for h in hits if h.chosen.kind == "populated_place"]
             # "Dardara in Al Hasakeh countryside" with Dardara unknown: a town named beside
             # it says more than the province's namesake capital.

@@ -90,6 +90,18 @@ def test_boilerplate_mask_keeps_offsets():
     assert "Rebels took the town" in boilerplate.clean(text)
 
 
+def test_a_story_run_into_one_line_keeps_all_but_its_boilerplate_sentences():
+    story = ("Warplanes struck a market in the town of Saraqib on Monday, killing nine "
+             "people, a monitor said. Rescuers searched the rubble for hours. ") * 4
+    text = ("Air strikes kill nine in Saraqib.\n\n" + story +
+            "Follow us on Twitter for more news. The army said it hit a rebel depot in Ariha.")
+    masked = boilerplate.mask(text)
+    assert len(masked) == len(text)
+    assert "Twitter" not in masked and "Twitter" not in boilerplate.clean(text)
+    assert "Warplanes struck a market" in masked and "rebel depot in Ariha" in masked
+    assert "rebel depot in Ariha" in boilerplate.clean(text)
+
+
 def test_gazetteer_lookup_variants(gazetteer):
     assert 164816 in {e.geonames_id for e in gazetteer.lookup("Saraqib")}
     assert 164816 in {e.geonames_id for e in gazetteer.lookup("SARĀQIB")}

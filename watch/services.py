@@ -17,7 +17,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from .matching import match_changes
-from .models import Change, Delivery, DeliveryStatus, DispatchCursor, Watch
+from .models import Change, ChangeKind, Delivery, DeliveryStatus, DispatchCursor, Watch
 from .validation import check_webhook_url
 from .webhooks import payload_for, post_signed
 
@@ -74,6 +74,9 @@ class Dispatched:
     digests: list[int]  # watches with new changes for their e-mail
 
 
+WATCHED_KINDS = (ChangeKind.CONTROL, ChangeKind.EVENT)
+
+
 def changes_dispatch(*, batch_size: int = 2000) -> Dispatched:
     """Match the changes committed since the cursor to the watches, in one transaction
     with the cursor's move: a change is matched once, even by two matchers at once."""
@@ -83,17 +86,25 @@ def changes_dispatch(*, batch_size: int = 2000) -> Dispatched:
                            "ON CONFLICT (id) DO NOTHING")
         cursor_row = DispatchCursor.objects.select_for_update().get(pk=1)
         lo = cursor_row.last_change_id
-        ids = list(Change.objects.filter(id__gt=lo).order_by("id")
+        # Only control and event changes can reach a watch: a backlog of place or actor
+        # changes (a gazetteer load writes one per place) is stepped over, not batched,
+        # so it never delays an alert.
+        ids = list(Change.objects.filter(id__gt=lo, kind__in=WATCHED_KINDS).order_by("id")
                    .values_list("id", flat=True)[:batch_size])
-        if not ids:
+        if len(ids) == batch_size:
+            hi = ids[-1]
+        else:  # nothing a watch can match lies past the last of them
+            hi = max(Change.objects.order_by("-id").values_list("id", flat=True).first() or lo,
+                     ids[-1] if ids else lo)
+        if hi == lo:
             return Dispatched(lo, [], [])
-        rows = match_changes(lo=lo, hi=ids[-1])
-        cursor_row.last_change_id = ids[-1]
+        rows = match_changes(lo=lo, hi=hi) if ids else []
+        cursor_row.last_change_id = hi
         cursor_row.save(update_fields=["last_change_id"])
         webhooks = [pk for pk, _watch, status in rows if status == DeliveryStatus.PENDING]
         mailing = set(Watch.objects.filter(pk__in={w for _pk, w, _s in rows}, email=True)
                       .values_list("pk", flat=True))
-        return Dispatched(ids[-1], webhooks, sorted(mailing))
+        return Dispatched(hi, webhooks, sorted(mailing))
 
 
 def delivery_claim(*, delivery_id: int) -> Delivery | None:

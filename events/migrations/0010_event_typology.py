@@ -51,6 +51,9 @@ def code_rows(apps, schema_editor):
     sub_type, params = _case("type", SUB_TYPE_OF_KIND, "other")
     event_type, more = _case("sub_event_type", EVENT_TYPE_OF_SUB_TYPE, "strategic_developments")
     with schema_editor.connection.cursor() as cursor:
+        # Foreign keys are checked at once, not at commit: PostgreSQL refuses the new fields'
+        # indexes (built after this) in a transaction with pending trigger events.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(f"UPDATE {events} SET sub_event_type = {sub_type}", params)
         # The first gaining actor (by name, as the exports read it) decides.
         cursor.execute(f"""
@@ -60,6 +63,7 @@ def code_rows(apps, schema_editor):
                 WHERE ea.event_id = e.id AND ea.role = 'gains_control'
                 ORDER BY a.name LIMIT 1) = 'state_forces'""")
         cursor.execute(f"UPDATE {events} SET event_type = {event_type}", more)
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 class Migration(migrations.Migration):

@@ -9,13 +9,15 @@ import datetime as dt
 import pytest
 from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.core import mail
+from django.db.models import F
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from events import services
 from events.choices import ActorRole, EventType
+from events.models import Place
 from watch import services as watch_services
-from watch.models import Delivery, Watch
+from watch.models import Change, Delivery, Watch
 
 from .conftest import take
 
@@ -130,3 +132,17 @@ def test_the_watch_page_shows_its_owner_the_delivery_log(world, analyst, outside
     assert client.get(f"/watches/{watch.pk}/").status_code == 404
     assert client.post(f"/watches/{watch.pk}/delete/").status_code == 404
     assert Watch.objects.filter(pk=watch.pk).exists()
+
+
+def test_a_backlog_of_place_changes_never_delays_an_alert(world, analyst):
+    """A gazetteer load writes a change per place; the control change committed after it
+    reaches its watch at the next dispatch, not thousands of batches later."""
+    watch = Watch.objects.create(owner=analyst, name="area", area=idlib())
+    watch_services.changes_dispatch()  # whatever the set-up left is behind the cursor
+    ids = list(Place.objects.filter(country_code="SY").order_by("pk")
+               .values_list("pk", flat=True)[:60])
+    Place.objects.filter(pk__in=ids).update(population=F("population") + 1)
+    take(world["saraqib"], world["army"], world["rebels"], confidence=0.8)
+    dispatched = watch_services.changes_dispatch(batch_size=10)
+    assert [d.change.kind for d in watch.deliveries.all()] == ["control"]
+    assert dispatched.last_change_id == Change.objects.order_by("-id").first().id

@@ -83,7 +83,10 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('events', '0009_held_flip_index_holder'),
+        # After every events migration that rewrites rows: the change-log triggers fire at
+        # commit, and PostgreSQL refuses an index in a transaction with such pending events
+        # (upgrading a database that holds events ran into it in 0010_event_typology).
+        ('events', '0011_merge'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

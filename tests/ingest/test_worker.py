@@ -11,95 +11,44 @@ import datetime as dt
 import os
 import signal
 import subprocess
-import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 import redis
 from django.conf import settings as django_settings
-from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
-from conflictkb.celery import app
 from events.choices import ArticleStatus, JobStatus
 from events.models import Article, Evidence, IngestJob, Mention
 from events.services.articles import article_submit_text, article_submit_url
 from ingest.tasks import requeue_stale
+from tests import workers
+from tests.workers import CELERY, QUEUE_KEYS, ROOT, wait_for, worker_env
 
 from .pages import ARTICLE_PARAGRAPHS, OTHER_PARAGRAPHS, article_html
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-ROOT = Path(__file__).resolve().parents[2]
-CELERY = Path(sys.executable).with_name("celery")
 
 
-def wait_for(predicate, *, timeout: float, what: str, interval: float = 0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
-
-
-def worker_env() -> dict:
-    db = connection.settings_dict
-    return {
-        **os.environ,
-        "DATABASE_URL": f"postgis://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/"
-                        f"{db['NAME']}",
-        "REDIS_URL": django_settings.REDIS_URL,
-        "FETCH_ALLOWED_PRIVATE_HOSTS": "127.0.0.1",
-    }
-
-
-class Worker:
-    """A `celery worker` subprocess on the test database; stop() or kill() it."""
+class Worker(workers.Worker):
+    """A worker whose claims older than 2 s count as abandoned (so a test need not wait
+    minutes), or with the product's timings."""
 
     def __init__(self, log_path: Path, *, product_timings: bool = False):
-        self.name = f"ckbtest-{uuid.uuid4().hex[:8]}@localhost"
-        env = worker_env()
-        if not product_timings:
-            # claims older than 2 s count as abandoned, so the test need not wait minutes
-            env.update(INGEST_ARTICLE_STALE_SECONDS="2", INGEST_JOB_STALE_SECONDS="2",
-                       INGEST_HEARTBEAT_SECONDS="1")
-        self.log = log_path.open("w")
-        self.proc = subprocess.Popen(
-            [str(CELERY), "-A", "conflictkb", "worker", "-l", "info", "-c", "1", "-n", self.name,
-             "--without-gossip", "--without-mingle", "--without-heartbeat"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
-            start_new_session=True)
-        wait_for(lambda: self.proc.poll() is not None or app.control.ping(
-            destination=[self.name], timeout=0.5), timeout=60, what="the worker to start",
-            interval=0.2)
-        assert self.proc.poll() is None, log_path.read_text()
-
-    def kill(self) -> None:
-        """SIGKILL the worker and its pool processes, as an OOM killer or a power cut would."""
-        os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait(10)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        self.log.close()
+        super().__init__(log_path, env={} if product_timings else {
+            "INGEST_ARTICLE_STALE_SECONDS": "2", "INGEST_JOB_STALE_SECONDS": "2",
+            "INGEST_HEARTBEAT_SECONDS": "1"})
 
 
 @pytest.fixture
 def broker():
     """An empty queue on the tests' Redis database (leftovers of killed workers removed)."""
     client = redis.Redis.from_url(django_settings.REDIS_URL)
-    client.delete("celery", "unacked", "unacked_index", "unacked_mutex")
+    client.delete(*QUEUE_KEYS)
     yield client
-    client.delete("celery", "unacked", "unacked_index", "unacked_mutex")
+    client.delete(*QUEUE_KEYS)
 
 
 @pytest.fixture

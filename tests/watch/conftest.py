@@ -6,39 +6,19 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-import os
-import signal
-import subprocess
-import sys
 import threading
 import time
-import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 import redis
 from django.conf import settings as django_settings
 from django.contrib.gis.geos import Point
-from django.db import connection
 
-from conflictkb.celery import app
 from events import services
 from events.choices import ActorRole, EventType
 from tests.factories import ActorFactory, PlaceFactory
-
-ROOT = Path(__file__).resolve().parents[2]
-CELERY = Path(sys.executable).with_name("celery")
-
-
-def wait_for(predicate, *, timeout: float, what: str, interval: float = 0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
+from tests.workers import QUEUE_KEYS, Worker
 
 
 def verify_signature(secret: str, body: bytes, header: str) -> bool:
@@ -117,48 +97,12 @@ WORKER_ENV = {
 }
 
 
-class Worker:
-    """A `celery worker` subprocess on the test database, in its own process group."""
-
-    def __init__(self, log_path: Path):
-        self.name = f"ckbwatch-{uuid.uuid4().hex[:8]}@localhost"
-        db = connection.settings_dict
-        env = {**os.environ, **WORKER_ENV,
-               "DATABASE_URL": f"postgis://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:"
-                               f"{db['PORT']}/{db['NAME']}",
-               "REDIS_URL": django_settings.REDIS_URL}
-        self.log_path = log_path
-        self.log = log_path.open("w")
-        self.proc = subprocess.Popen(
-            [str(CELERY), "-A", "conflictkb", "worker", "-l", "info", "-c", "1", "-n", self.name,
-             "--without-gossip", "--without-mingle", "--without-heartbeat"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
-            start_new_session=True)
-        wait_for(lambda: self.proc.poll() is not None or app.control.ping(
-            destination=[self.name], timeout=0.5), timeout=90, what="the worker to start",
-            interval=0.2)
-        assert self.proc.poll() is None, log_path.read_text()
-
-    def kill(self) -> None:
-        os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait(10)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        self.log.close()
-
-
 @pytest.fixture
 def broker():
     client = redis.Redis.from_url(django_settings.REDIS_URL)
-    client.delete("celery", "unacked", "unacked_index", "unacked_mutex")
+    client.delete(*QUEUE_KEYS)
     yield client
-    client.delete("celery", "unacked", "unacked_index", "unacked_mutex")
+    client.delete(*QUEUE_KEYS)
 
 
 @pytest.fixture
@@ -166,7 +110,8 @@ def start_worker(tmp_path, broker):
     workers = []
 
     def start() -> Worker:
-        workers.append(Worker(tmp_path / f"worker-{len(workers)}.log"))
+        workers.append(Worker(tmp_path / f"worker-{len(workers)}.log", env=WORKER_ENV,
+                              start_timeout=90))
         return workers[-1]
 
     yield start

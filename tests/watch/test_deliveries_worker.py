@@ -9,10 +9,11 @@ import time
 import pytest
 from django.contrib.gis.geos import MultiPolygon, Polygon
 
+from tests.workers import wait_for
 from watch.models import Delivery, DeliveryStatus, Watch
 from watch.tasks import sweep
 
-from .conftest import body_json, take, verify_signature, wait_for
+from .conftest import body_json, take, verify_signature
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
